@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes CI relies on.
+const (
+	exitOK      = 0 // success, or no changes
+	exitError1  = 1 // error
+	exitChanges = 2 // changes present (with --detailed-exitcode)
+	exitSafety  = 3 // refused by a safety guard
+	exitStale   = 4 // refused as a stale plan
+)
+
+// exitError carries an exit code through cobra. A nil err prints nothing more.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so the process exits with code.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// globals are the flags and streams every command shares.
+type globals struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	lookupEnv      func(string) (string, bool)
+
+	endpoint  string
+	sandbox   string // state file of the in-process sandbox; "" when not used
+	logLevel  string
+	logFormat string
+	noColor   bool
+
+	logger *slog.Logger
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "agentform",
+		Short:         "Manage HighLevel Conversation AI agents as code",
+		Long:          "agentform keeps HighLevel Conversation AI agents, actions and follow-up settings in git:\nvalidate manifests, plan changes against live state, apply them safely.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return g.setup()
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
+	pf.BoolVar(&g.noColor, "no-color", false, "disable colours (NO_COLOR is honoured too)")
+
+	root.AddCommand(newVersionCmd(g))
+	for _, add := range commandAdders {
+		root.AddCommand(add(g))
+	}
+	return root
+}
+
+// commandAdders are filled by the files that define each command, so every
+// command lives in a file of its own.
+var commandAdders []func(*globals) *cobra.Command
+
+func (g *globals) setup() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(g.logFormat) {
+	case "text":
+		g.logger = slog.New(slog.NewTextHandler(g.stderr, opts))
+	case "json":
+		g.logger = slog.New(slog.NewJSONHandler(g.stderr, opts))
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", g.logFormat)
+	}
+	if _, ok := g.lookupEnv("NO_COLOR"); ok {
+		g.noColor = true
+	}
+	return nil
+}
+
+func newVersionCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the agentform version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(g.stdout, "agentform %s\n", version)
+			return nil
+		},
+	}
+}
