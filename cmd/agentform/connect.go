@@ -11,8 +11,6 @@ import (
 // addEndpointFlags adds the flags of commands that talk to the API.
 func (g *globals) addEndpointFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.endpoint, "endpoint", "", "API base URL (env AGENTFORM_ENDPOINT; default "+api.DefaultBaseURL+")")
-	cmd.Flags().StringVar(&g.sandbox, "sandbox", "", "run against an in-process sandbox whose state persists in this file")
-	cmd.Flags().Lookup("sandbox").NoOptDefVal = ".agentform/sandbox.json"
 }
 
 // apiClient returns the API client for the chosen endpoint.

@@ -51,6 +51,9 @@ type globals struct {
 	logger *slog.Logger
 }
 
+// defaultSandboxState is where --sandbox keeps its state when no file is named.
+const defaultSandboxState = ".agentform/sandbox.json"
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -69,6 +72,8 @@ func newRootCmd(g *globals) *cobra.Command {
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	pf.BoolVar(&g.noColor, "no-color", false, "disable colours (NO_COLOR is honoured too)")
+	pf.StringVar(&g.sandbox, "sandbox", "", "run against an in-process sandbox whose state persists in FILE (default "+defaultSandboxState+"); tokens are arranged automatically")
+	pf.Lookup("sandbox").NoOptDefVal = defaultSandboxState
 
 	root.AddCommand(newVersionCmd(g))
 	for _, add := range commandAdders {
