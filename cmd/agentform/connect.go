@@ -2,9 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/sim"
 	"github.com/spf13/cobra"
 )
 
@@ -13,22 +20,93 @@ func (g *globals) addEndpointFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&g.endpoint, "endpoint", "", "API base URL (env AGENTFORM_ENDPOINT; default "+api.DefaultBaseURL+")")
 }
 
-// apiClient returns the API client for the chosen endpoint.
-// TODO(integration): --sandbox starts an in-process sandbox here.
+// apiClient returns the API client for the chosen endpoint: the in-process
+// sandbox with --sandbox, else --endpoint, AGENTFORM_ENDPOINT or HighLevel.
 func (g *globals) apiClient() (*api.Client, error) {
+	if g.api != nil {
+		return g.api, nil
+	}
 	endpoint := g.endpoint
 	if endpoint == "" {
 		endpoint, _ = g.lookupEnv("AGENTFORM_ENDPOINT")
 	}
-	return api.New(api.Options{BaseURL: endpoint, UserAgent: "agentform/" + version, Logger: g.logger})
+	if g.sandbox != "" {
+		if g.endpoint != "" {
+			return nil, errors.New("--sandbox and --endpoint exclude each other")
+		}
+		url, err := g.startSandbox()
+		if err != nil {
+			return nil, err
+		}
+		endpoint = url
+	}
+	c, err := api.New(api.Options{BaseURL: endpoint, UserAgent: "agentform/" + version, Logger: g.logger})
+	if err != nil {
+		return nil, err
+	}
+	g.api = c
+	return c, nil
 }
 
 // location returns an API handle for a location, with the token read from the
 // environment variable tokenEnv. Errors name the variable, never its value.
+// With --sandbox the token is minted in the sandbox instead: read-only when
+// the command only reads (g.readOnly), so plan proves it needs no write scope.
 func (g *globals) location(ctx context.Context, c *api.Client, locationID, tokenEnv string) (*api.Location, error) {
+	if g.sim != nil {
+		scopes := []string{api.ScopeReadonly}
+		if !g.readOnly {
+			scopes = append(scopes, api.ScopeWrite)
+		}
+		token, err := g.sim.MintToken(locationID, scopes...)
+		if err != nil {
+			return nil, fmt.Errorf("location %s: sandbox token: %w", locationID, err)
+		}
+		return c.Location(locationID, token), nil
+	}
 	token, ok := g.lookupEnv(tokenEnv)
 	if !ok || token == "" {
-		return nil, fmt.Errorf("location %s: environment variable %s is not set", locationID, tokenEnv)
+		return nil, fmt.Errorf("location %s: environment variable %s is not set (it must hold the location's token)", locationID, tokenEnv)
 	}
 	return c.Location(locationID, token), nil
+}
+
+// startSandbox serves an in-process sandbox on a loopback port, with state in
+// g.sandbox, and returns its base URL. closeSandbox stops it and saves state.
+func (g *globals) startSandbox() (string, error) {
+	if dir := filepath.Dir(g.sandbox); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", fmt.Errorf("sandbox state folder: %w", err)
+		}
+	}
+	s, err := sim.New(sim.Options{StatePath: g.sandbox})
+	if err != nil {
+		return "", fmt.Errorf("start sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("start sandbox: %w", err)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	g.sim = s
+	g.simServer = srv
+	g.logger.Info("sandbox started", "state", g.sandbox, "addr", ln.Addr().String())
+	return "http://" + ln.Addr().String(), nil
+}
+
+// closeSandbox stops the in-process sandbox, if any, and saves its state.
+func (g *globals) closeSandbox() error {
+	if g.sim == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = g.simServer.Shutdown(ctx)
+	err := g.sim.Close()
+	g.sim, g.simServer = nil, nil
+	if err != nil {
+		return fmt.Errorf("save sandbox state: %w", err)
+	}
+	return nil
 }

@@ -29,6 +29,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if cerr := g.closeSandbox(); cerr != nil && err == nil {
+		err = cerr
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/sim"
 	"github.com/spf13/cobra"
 )
 
@@ -49,6 +52,13 @@ type globals struct {
 	noColor   bool
 
 	logger *slog.Logger
+
+	// readOnly is set by commands that only read (plan, export, generations):
+	// with --sandbox they get a read-only token.
+	readOnly  bool
+	api       *api.Client
+	sim       *sim.Server
+	simServer *http.Server
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.

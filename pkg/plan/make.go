@@ -1,13 +1,17 @@
 package plan
 
 // This file fixes the planner's entry points so pkg/apply and the CLI can be
-// written against them; the pkg/plan work fills in the bodies.
+// written against them.
 
 import (
 	"context"
-	"errors"
-	"io"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/spec"
@@ -25,6 +29,9 @@ type Reader interface {
 // fails that location only.
 type Connector func(ctx context.Context, loc *spec.Location) (Reader, error)
 
+// DefaultParallelism is how many locations Make reads at once by default.
+const DefaultParallelism = 16
+
 // Options tune Make.
 type Options struct {
 	Parallelism int    // locations read at once (default 16)
@@ -39,44 +46,152 @@ type Options struct {
 
 // Make reads the live state of every selected location and returns the plan.
 // A location that fails to read gets its Error set; the others are planned.
+// Make itself fails only on bad options or when ctx ends.
 func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (*Plan, error) {
-	return nil, errors.New("TODO")
+	locs, err := selectLocations(set.Locations, opts)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	p := &Plan{
+		FormatVersion:  FormatVersion,
+		ToolVersion:    opts.ToolVersion,
+		CreatedAt:      now().UTC(),
+		ManifestDigest: set.Digest,
+		TotalLocations: len(set.Locations),
+		Locations:      make([]LocationPlan, len(locs)),
+	}
+	par := opts.Parallelism
+	if par <= 0 {
+		par = DefaultParallelism
+	}
+	var g errgroup.Group // not WithContext: one location's failure stops no other
+	g.SetLimit(par)
+	for i, loc := range locs {
+		g.Go(func() error {
+			p.Locations[i] = planOne(ctx, loc, connect)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return p, nil
 }
 
-// SafetyOptions are the delete guards, set by flags outside the manifests.
-type SafetyOptions struct {
-	// MaxDeletes is the most deletes allowed across the plan; 0 means deletes are
-	// allowed (in any number) only in locations with prune set, plus the removal of
-	// undeclared actions of declared agents.
-	MaxDeletes int
-	// MaxDeletePercent is the most deletes, as a percentage of a location's
-	// managed objects, allowed in any location with at least MinObjects objects
-	// (0 disables).
-	MaxDeletePercent float64
-	MinObjects       int
+// planOne plans one location, turning every failure into its Error.
+func planOne(ctx context.Context, loc *spec.Location, connect Connector) LocationPlan {
+	rd, err := connect(ctx, loc)
+	if err == nil {
+		var lp LocationPlan
+		if lp, err = planLocation(ctx, loc, rd); err == nil {
+			return lp
+		}
+	}
+	tokenEnv := loc.TokenEnv
+	if tokenEnv == "" {
+		tokenEnv = spec.DefaultTokenEnv
+	}
+	return LocationPlan{LocationID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, File: loc.Pos.File,
+		Prune: loc.Prune, Error: err.Error()}
 }
 
-// SafetyError is returned by CheckSafety; the CLI exits 3 with it.
-type SafetyError struct{ Problems []string }
+// selectLocations applies --location and --shard and sorts the result by id.
+func selectLocations(all []*spec.Location, opts Options) ([]*spec.Location, error) {
+	if opts.ShardCount > 1 && (opts.ShardIndex < 0 || opts.ShardIndex >= opts.ShardCount) {
+		return nil, fmt.Errorf("shard index %d is outside 0..%d", opts.ShardIndex, opts.ShardCount-1)
+	}
+	byID := map[string]*spec.Location{}
+	for _, l := range all {
+		if prev, ok := byID[l.ID]; ok {
+			return nil, fmt.Errorf("location %s is declared twice (%s:%d and %s:%d)", l.ID, prev.Pos.File, prev.Pos.Line, l.Pos.File, l.Pos.Line)
+		}
+		byID[l.ID] = l
+	}
+	var picked []*spec.Location
+	if len(opts.Locations) > 0 {
+		var missing []string
+		for _, id := range opts.Locations {
+			l, ok := byID[id]
+			if !ok {
+				missing = append(missing, id)
+				continue
+			}
+			if !slices.Contains(picked, l) {
+				picked = append(picked, l)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("no manifest declares location %s", strings.Join(missing, ", "))
+		}
+	} else {
+		picked = slices.Clone(all)
+	}
+	var out []*spec.Location
+	for _, l := range picked {
+		if InShard(l.ID, opts.ShardIndex, opts.ShardCount) {
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b *spec.Location) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
 
-func (e *SafetyError) Error() string { return "TODO" }
-
-// CheckSafety checks the delete guards over the whole plan before anything is
-// applied.
-func (p *Plan) CheckSafety(o SafetyOptions) error { return errors.New("TODO") }
-
-// Save writes p as indented JSON (the plan file format).
-func Save(w io.Writer, p *Plan) error { return errors.New("TODO") }
-
-// Load reads a plan file, refusing unknown format versions.
-func Load(r io.Reader) (*Plan, error) { return nil, errors.New("TODO") }
+// InShard reports whether location id belongs to shard index (0-based) of
+// count: the FNV-1a 32-bit hash of the id modulo count. Every id falls in
+// exactly one shard, the same one on every run. count 0 or 1 selects all.
+func InShard(id string, index, count int) bool {
+	if count <= 1 {
+		return true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32()%uint32(count)) == index
+}
 
 // Counts are the numbers of changes by operation.
 type Counts struct {
 	Create, Update, Delete, Replace, Report int
 	// Locations is how many locations have at least one change (reports aside).
 	Locations int
+	// Failed is how many locations could not be planned.
+	Failed int
 }
 
 // Count counts p's changes.
-func (p *Plan) Count() Counts { return Counts{} }
+func (p *Plan) Count() Counts {
+	var c Counts
+	for _, lp := range p.Locations {
+		if lp.Error != "" {
+			c.Failed++
+		}
+		changed := false
+		for _, ch := range lp.Changes {
+			switch ch.Op {
+			case OpCreate:
+				c.Create++
+			case OpUpdate:
+				c.Update++
+			case OpDelete:
+				c.Delete++
+			case OpReplace:
+				c.Replace++
+			case OpReport:
+				c.Report++
+				continue
+			}
+			changed = true
+		}
+		if changed {
+			c.Locations++
+		}
+	}
+	return c
+}
+
+// HasChanges reports whether p changes anything (reports aside).
+func (p *Plan) HasChanges() bool { return p.Count().Locations > 0 }

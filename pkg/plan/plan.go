@@ -1,6 +1,78 @@
 // Package plan reads live state, normalizes it, diffs it against the desired
 // state from pkg/spec, orders the changes and renders them. A Plan is plain,
 // versioned data: it does no I/O and pkg/apply executes it.
+//
+// # Reading a location
+//
+// One search (every page: 1 request per 100 agents), then, for each declared
+// agent that exists live, GetAgent (search items lack personality and
+// instructions) and ListActions (it carries every action's details, so no
+// per-action GET); for each agent prune deletes, GetAgent (for the
+// fingerprint). Nothing else, and only GETs: a read-only token suffices. This
+// is the minimum the API allows: 1 + 2 requests per managed agent for a
+// location under 100 agents. Locations are read concurrently
+// (Options.Parallelism) and so are the per-agent reads of a location (4).
+//
+// # Identity and ownership
+//
+// An agent is its name inside its location; a pinned id (`id:`) selects that
+// live agent whatever its name (a rename is an update of name; a pinned id not
+// found live fails the location). Two live agents with a declared name, or two
+// live actions with a declared action name, fail the location with an error
+// naming both ids; the other locations are still planned. Live agents no
+// manifest declares are reported as unmanaged (OpReport), or deleted when the
+// location sets prune. A declared agent with an `actions:` list owns its
+// actions: the live ones it does not declare are deleted; without the list
+// they are left alone (one OpReport says how many).
+//
+// # Diffing
+//
+// Only declared fields are compared, normalized the same way on both sides:
+// JSON types (numbers are float64); channels, knowledgeBaseIds, workflowIds
+// and tags are sets (sorted); workingHours ordered by day; a missing live
+// field equals a declared zero value (false, 0, "", [], {}); objects compare
+// declared keys only, at any depth; lists of objects of the same length
+// compare item by item on declared keys (the service fills defaults into
+// follow-up steps), otherwise whole. The differences come from
+// github.com/r3labs/diff/v3 and are reported per declared field (a list
+// whole). details.followupSettings of advancedFollowup actions belong to the
+// agent's followup block, never to the action diff.
+//
+// # Payloads
+//
+// After is the full body to send: an agent update is the live settings
+// overlaid with the declared ones, an action update the live details deep-
+// merged with the declared ones (objects merge, lists and scalars replace),
+// creates carry the declared fields only. Agent references
+// (transferBot.transferToBot, appointmentBooking.transferAgent) are names in
+// Before and After; Change.ActionInput resolves them at apply time. A live id
+// no agent of the location has is kept as it is (Change.KeepIDs). A changed
+// action type is an OpReplace. A follow-up change is planned when a named
+// action is created or replaced, lacks settings or has other ones.
+//
+// # Order
+//
+// Inside a location: agent creates and updates (agents referenced by other
+// agents' actions first, then by name); action creates, updates and replaces
+// (by agent, then action name); follow-up changes; action deletes; agent
+// deletes; reports. DependsOn links an action change to its agent's create,
+// a referencing change to the referenced agent's create or rename, and a
+// follow-up to the creates and replaces of its actions. Locations are sorted
+// by id. Shards (Options.ShardIndex/ShardCount) are FNV-1a 32 of the location
+// id modulo the count; the CLI's --shard I/N is 1-based.
+//
+// # JSON form (FormatVersion 1)
+//
+// The plan file and `plan --format json` are the Plan value as encoded by
+// encoding/json with the tags below; this is a stable contract: fields are
+// only added, and a change of meaning increments FormatVersion. Top level:
+// formatVersion, toolVersion, createdAt (RFC 3339, UTC), manifestDigest,
+// totalLocations, locations[]. A location: locationId, name, tokenEnv (the
+// variable's name, never a token), file, prune, liveObjects, changes[],
+// error. A change: op (create|update|delete|replace|report), kind
+// (agent|action|followup), agent, action, id, agentId, before, after,
+// diffs[{path, before, after}], reason, drift, fingerprint, dependsOn[],
+// keepIds[].
 package plan
 
 import "time"
@@ -33,6 +105,10 @@ type LocationPlan struct {
 	Changes []Change `json:"changes"`
 	// Error is set when the location could not be planned; Changes is then empty.
 	Error string `json:"error,omitempty"`
+	// LiveObjects is how many managed live objects the plan read: agents the
+	// manifests declare or prune deletes, plus the actions of declared agents.
+	// The --max-delete-percent guard divides by it.
+	LiveObjects int `json:"liveObjects"`
 }
 
 // Op is what a change does.
@@ -91,6 +167,9 @@ type Change struct {
 	// DependsOn are indexes (into the location's Changes) of changes that must
 	// succeed before this one starts.
 	DependsOn []int `json:"dependsOn,omitempty"`
+	// KeepIDs are reference values in After that are live ids no agent of the
+	// location carries (shown and sent as they are, not resolved by name).
+	KeepIDs []string `json:"keepIds,omitempty"`
 }
 
 // FieldDiff is one changed field.

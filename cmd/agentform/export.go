@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/agentform/agentform/pkg/export"
+	"github.com/agentform/agentform/pkg/spec"
+)
+
+func init() { commandAdders = append(commandAdders, newExportCmd) }
+
+var envNamePattern = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+
+// exportTarget is one location to export and the variable holding its token.
+type exportTarget struct{ id, tokenEnv string }
+
+func newExportCmd(g *globals) *cobra.Command {
+	var (
+		locations     []string
+		locationsFile string
+		outDir        string
+		tokenEnv      string
+		parallelism   int
+	)
+	cmd := &cobra.Command{
+		Use:   "export --location ID [--location ID...] [--out DIR]",
+		Short: "Write manifests from the live state of locations (adopt what exists)",
+		Long: `export reads every agent, action and follow-up setting of the named locations
+and writes one manifest per location. A plan on the result shows no changes.
+
+The token of a location named with --location comes from the variable named
+by --token-env. A --locations-file holds one location id per line, optionally
+followed by the name of the variable holding that location's token; blank lines
+and lines starting with # are ignored.`,
+		Example: `  HIGHLEVEL_TOKEN=... agentform export --location ve9EPM428h8vShlRW1KT --out locations/
+  agentform export --locations-file fleet.txt --out locations/
+  agentform export --sandbox --location ve9EPM428h8vShlRW1KT`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g.readOnly = true
+			if !envNamePattern.MatchString(tokenEnv) {
+				return fmt.Errorf("--token-env %q is not an environment variable name", tokenEnv)
+			}
+			targets := make([]exportTarget, 0, len(locations))
+			for _, id := range locations {
+				targets = append(targets, exportTarget{id, tokenEnv})
+			}
+			if locationsFile != "" {
+				more, err := readLocationsFile(locationsFile, tokenEnv)
+				if err != nil {
+					return err
+				}
+				targets = append(targets, more...)
+			}
+			if len(targets) == 0 {
+				return fmt.Errorf("name at least one location with --location or --locations-file")
+			}
+			if len(targets) > 1 && outDir == "" {
+				return fmt.Errorf("exporting %d locations needs --out DIR", len(targets))
+			}
+			client, err := g.apiClient()
+			if err != nil {
+				return err
+			}
+			results := make([]*export.Result, len(targets))
+			errs := make([]error, len(targets))
+			group := errgroup.Group{}
+			group.SetLimit(max(parallelism, 1))
+			ctx := cmd.Context()
+			for i, t := range targets {
+				group.Go(func() error {
+					loc, err := g.location(ctx, client, t.id, t.tokenEnv)
+					if err != nil {
+						errs[i] = err
+						return nil
+					}
+					schema := "../schemas/location.schema.json"
+					results[i], errs[i] = export.Location(ctx, loc, export.Options{LocationID: t.id, TokenEnv: t.tokenEnv, SchemaPath: schema})
+					return nil
+				})
+			}
+			_ = group.Wait()
+			failed := 0
+			for i, t := range targets {
+				if errs[i] != nil {
+					failed++
+					fmt.Fprintf(g.stderr, "location %s: %v\n", t.id, errs[i])
+					continue
+				}
+				for _, w := range results[i].Warnings {
+					fmt.Fprintf(g.stderr, "warning: location %s: %s\n", t.id, w)
+				}
+				if outDir == "" {
+					if _, err := g.stdout.Write(results[i].YAML); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := writeFileAtomic(filepath.Join(outDir, t.id+".yaml"), results[i].YAML); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stderr, "wrote %s\n", filepath.Join(outDir, t.id+".yaml"))
+			}
+			if failed > 0 {
+				return withCode(exitError1, fmt.Errorf("%d of %d locations could not be exported", failed, len(targets)))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&locations, "location", nil, "location id to export (repeatable)")
+	f.StringVar(&locationsFile, "locations-file", "", "file with one location id per line (optionally followed by its token variable)")
+	f.StringVar(&outDir, "out", "", "folder to write <location id>.yaml files into (default: standard output, one location only)")
+	f.StringVar(&tokenEnv, "token-env", spec.DefaultTokenEnv, "environment variable holding the token of the --location locations")
+	f.IntVar(&parallelism, "parallelism", 16, "locations exported at once")
+	g.addEndpointFlags(cmd)
+	return cmd
+}
+
+// readLocationsFile reads "ID [TOKEN_ENV]" lines.
+func readLocationsFile(path, defaultEnv string) ([]exportTarget, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--locations-file: %w", err)
+	}
+	defer f.Close()
+	var out []exportTarget
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		t := exportTarget{id: fields[0], tokenEnv: defaultEnv}
+		if len(fields) > 1 {
+			t.tokenEnv = fields[1]
+		}
+		if len(fields) > 2 || !envNamePattern.MatchString(t.tokenEnv) {
+			return nil, fmt.Errorf("%s:%d: want \"LOCATION_ID [TOKEN_ENV]\"", path, n)
+		}
+		out = append(out, t)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--locations-file: %w", err)
+	}
+	return out, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file and a rename.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".agentform-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/sim"
+)
+
+// planSandbox starts an in-process sandbox and returns it with its URL.
+func planSandbox(t *testing.T) (*sim.Server, string) {
+	t.Helper()
+	s, err := sim.New(sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	return s, ts.URL
+}
+
+func mint(t *testing.T, s *sim.Server, loc string, scopes ...string) string {
+	t.Helper()
+	tok, err := s.MintToken(loc, scopes...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// writeManifest writes one Location manifest into dir.
+func writeManifest(t *testing.T, dir, file, id, tokenEnv string, prune bool, agents ...string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("apiVersion: agentform/v1\nkind: Location\nlocation:\n  id: " + id + "\n  tokenEnv: " + tokenEnv + "\n")
+	if prune {
+		b.WriteString("prune: true\n")
+	}
+	b.WriteString("agents:\n")
+	for _, a := range agents {
+		b.WriteString("  - name: " + a + "\n    mode: suggestive\n    personality: Kind.\n    goal: Help.\n    instructions: Answer.\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, env map[string]string, args ...string) cliResult {
+	t.Helper()
+	var out, errb bytes.Buffer
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb, lookup)
+	return cliResult{code, out.String(), errb.String()}
+}
+
+func TestPlanCommand(t *testing.T) {
+	s, url := planSandbox(t)
+	dir := t.TempDir()
+	writeManifest(t, dir, "a.yaml", "locA", "TOKEN_A", true, "Desk", "Sales")
+	writeManifest(t, dir, "b.yaml", "locB", "TOKEN_B", false, "Desk")
+	writeManifest(t, dir, "c.yaml", "locC", "TOKEN_C", false, "Desk")
+	// locA has two live agents no manifest declares: prune deletes them.
+	w, err := api.New(api.Options{BaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := w.Location("locA", mint(t, s, "locA", sim.ScopeReadonly, sim.ScopeWrite))
+	for _, n := range []string{"Old 1", "Old 2"} {
+		p, g, i := "x", "y", "z"
+		if _, err := wl.CreateAgent(context.Background(), api.AgentSettings{Name: n, Personality: &p, Goal: &g, Instructions: &i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{
+		"TOKEN_A": mint(t, s, "locA", sim.ScopeReadonly),
+		"TOKEN_B": mint(t, s, "locB", sim.ScopeReadonly),
+		"TOKEN_C": mint(t, s, "locC", sim.ScopeReadonly),
+	}
+	base := []string{"plan", dir, "--endpoint", url}
+	noLeak := func(t *testing.T, texts ...string) {
+		t.Helper()
+		for _, txt := range texts {
+			for k, tok := range env {
+				if strings.Contains(txt, tok) {
+					t.Fatalf("the token of %s leaked into the output", k)
+				}
+			}
+		}
+	}
+
+	t.Run("text plan, saved, no token anywhere", func(t *testing.T) {
+		s.ResetAudit()
+		out := filepath.Join(t.TempDir(), "plan.json")
+		r := runCLI(t, env, append(base, "--out", out)...)
+		if r.code != exitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		if last := lines[len(lines)-1]; last != "Plan: 4 to create, 0 to update, 2 to delete across 3 of 3 locations." {
+			t.Fatalf("last line %q\n%s", last, r.stdout)
+		}
+		saved, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noLeak(t, r.stdout, r.stderr, string(saved))
+		if !strings.Contains(string(saved), `"tokenEnv": "TOKEN_A"`) {
+			t.Fatal("plan file must name the token variable")
+		}
+		for _, e := range s.Audit() {
+			if e.Method != "GET" {
+				t.Fatalf("plan sent %s %s", e.Method, e.Path)
+			}
+		}
+	})
+	t.Run("detailed exit code", func(t *testing.T) {
+		if r := runCLI(t, env, append(base, "--detailed-exitcode", "--format", "json")...); r.code != exitChanges {
+			t.Fatalf("exit %d, want %d: %s", r.code, exitChanges, r.stderr)
+		}
+	})
+	t.Run("failing location still plans the others", func(t *testing.T) {
+		partial := map[string]string{"TOKEN_A": env["TOKEN_A"], "TOKEN_B": env["TOKEN_B"]}
+		r := runCLI(t, partial, base...)
+		if r.code != exitError1 || !strings.Contains(r.stdout, "TOKEN_C is not set") || !strings.Contains(r.stdout, `create agent "Desk"`) {
+			t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		noLeak(t, r.stdout, r.stderr)
+	})
+	t.Run("safety guard exits 3", func(t *testing.T) {
+		r := runCLI(t, env, append(base, "--max-deletes", "1")...)
+		if r.code != exitSafety || !strings.Contains(r.stderr, "too many deletes, 2 is over 1") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("location filter and markdown", func(t *testing.T) {
+		r := runCLI(t, env, append(base, "--location", "locB", "--format", "markdown")...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "<details>") || strings.Contains(r.stdout, "locA") {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("bad flags", func(t *testing.T) {
+		for _, args := range [][]string{{"--shard", "0/4"}, {"--shard", "5/4"}, {"--format", "yaml"}} {
+			if r := runCLI(t, env, append(base, args...)...); r.code != exitError1 {
+				t.Errorf("%v: exit %d", args, r.code)
+			}
+		}
+	})
+	t.Run("show merges shard plans", func(t *testing.T) {
+		tmp := t.TempDir()
+		var files []string
+		for i := 1; i <= 3; i++ {
+			f := filepath.Join(tmp, "shard"+string(rune('0'+i))+".json")
+			if r := runCLI(t, env, append(base, "--shard", string(rune('0'+i))+"/3", "--out", f)...); r.code != exitOK {
+				t.Fatalf("shard %d: exit %d: %s", i, r.code, r.stderr)
+			}
+			files = append(files, f)
+		}
+		r := runCLI(t, env, append([]string{"show"}, files...)...)
+		if r.code != exitOK || !strings.HasSuffix(r.stdout, "Plan: 4 to create, 0 to update, 2 to delete across 3 of 3 locations.\n") {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		r = runCLI(t, env, "show", files[0], files[0])
+		if r.code != exitError1 || !strings.Contains(r.stderr, "is in plan 1 and plan 2") {
+			t.Fatalf("overlap: exit %d: %s", r.code, r.stderr)
+		}
+	})
+}
+
+func TestShowRefusesUnknownVersion(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "p.json")
+	if err := os.WriteFile(f, []byte(`{"formatVersion": 99}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "show", f)
+	if r.code != exitError1 || !strings.Contains(r.stderr, "format version 99") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,51 @@
+package plan
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	p := &Plan{
+		FormatVersion: FormatVersion, ToolVersion: "1.2.3", CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+		ManifestDigest: "abc", TotalLocations: 3,
+		Locations: []LocationPlan{{LocationID: "loc1", TokenEnv: "TOKEN_1", Prune: true, LiveObjects: 4, Changes: []Change{
+			{Op: OpUpdate, Kind: KindAgent, Agent: "A", ID: "id1", Before: map[string]any{"mode": "off"},
+				After: map[string]any{"mode": "auto-pilot", "waitTime": 2.0}, Diffs: []FieldDiff{{Path: "mode", Before: "off", After: "auto-pilot"}},
+				Reason: "settings differ", Fingerprint: "ff", DependsOn: []int{0}},
+		}}},
+	}
+	var buf bytes.Buffer
+	if err := Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "\n  \"formatVersion\": 1,") {
+		t.Fatalf("plan file is not indented JSON:\n%s", buf.String())
+	}
+	got, err := Load(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, p) {
+		t.Fatalf("round trip changed the plan:\ngot  %+v\nwant %+v", got, p)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"future version", `{"formatVersion": 2, "locations": []}`, "format version 2 is not supported"},
+		{"no version", `{"locations": []}`, "not a plan file"},
+		{"not JSON", `plan`, "load plan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

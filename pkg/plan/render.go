@@ -1,0 +1,246 @@
+package plan
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// RenderOptions tune RenderText.
+type RenderOptions struct {
+	// Color adds ANSI colours; the caller decides (TTY, NO_COLOR, --no-color).
+	Color bool
+}
+
+// ANSI colours of the text output.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiDim    = "\x1b[2m"
+	ansiBold   = "\x1b[1m"
+)
+
+// longText is how long a single-line string may be before it is shown as a
+// line diff.
+const longText = 80
+
+// RenderText writes p for a terminal: one section per location, one line per
+// change, one line per changed field (long texts as line diffs) and the
+// summary line last.
+func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
+	bw := bufio.NewWriter(w)
+	t := textWriter{w: bw, color: o.Color}
+	for _, lp := range p.Locations {
+		if lp.Error == "" && len(lp.Changes) == 0 {
+			continue
+		}
+		t.location(lp, "  ")
+		t.line("")
+	}
+	if n := p.Count().Failed; n > 0 {
+		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d locations could not be planned.", n, len(p.Locations))))
+	}
+	t.line(SummaryLine(p))
+	return bw.Flush()
+}
+
+// SummaryLine is the last line of the text output, such as
+// "Plan: 3 to create, 5 to update, 1 to delete across 4 of 120 locations."
+func SummaryLine(p *Plan) string {
+	c := p.Count()
+	if c.Locations == 0 {
+		n := len(p.Locations) - c.Failed
+		if n == 1 {
+			return "No changes. 1 location is up to date."
+		}
+		return fmt.Sprintf("No changes. %d locations are up to date.", n)
+	}
+	s := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete", c.Create, c.Update, c.Delete)
+	if c.Replace > 0 {
+		s += fmt.Sprintf(", %d to replace", c.Replace)
+	}
+	return s + fmt.Sprintf(" across %d of %d locations.", c.Locations, len(p.Locations))
+}
+
+// textWriter writes the text form, with or without colours.
+type textWriter struct {
+	w     *bufio.Writer
+	color bool
+}
+
+func (t textWriter) line(s string) { t.w.WriteString(s + "\n") }
+
+func (t textWriter) paint(code, s string) string {
+	if !t.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// location writes one location; indent prefixes its changes.
+func (t textWriter) location(lp LocationPlan, indent string) {
+	head := "Location " + lp.LocationID
+	if lp.Name != "" {
+		head += fmt.Sprintf(" %q", lp.Name)
+	}
+	if lp.File != "" {
+		head += " (" + lp.File + ")"
+	}
+	t.line(t.paint(ansiBold, head))
+	if lp.Error != "" {
+		for _, l := range strings.Split(lp.Error, "\n") {
+			t.line(indent + t.paint(ansiRed, "error: "+l))
+		}
+		return
+	}
+	for _, c := range lp.Changes {
+		t.change(c, indent)
+	}
+}
+
+// symbols and colours of each operation.
+var opStyle = map[Op]struct{ sym, color string }{
+	OpCreate:  {"+", ansiGreen},
+	OpUpdate:  {"~", ansiYellow},
+	OpDelete:  {"-", ansiRed},
+	OpReplace: {"-/+", ansiRed},
+	OpReport:  {"#", ansiDim},
+}
+
+// Title names a change for humans: `create action "Front Desk"/"Book"`.
+func (c Change) Title() string {
+	obj := fmt.Sprintf("%s %q", c.Kind, c.Agent)
+	switch c.Kind {
+	case KindAction:
+		if c.Action != "" {
+			obj += fmt.Sprintf("/%q", c.Action)
+		} else {
+			obj = fmt.Sprintf("actions of %q", c.Agent)
+		}
+	case KindFollowup:
+		obj = fmt.Sprintf("follow-up settings of %q", c.Agent)
+	}
+	if c.Op == OpReport {
+		return obj
+	}
+	return string(c.Op) + " " + obj
+}
+
+func (t textWriter) change(c Change, indent string) {
+	st := opStyle[c.Op]
+	head := indent + t.paint(st.color, st.sym+" "+c.Title())
+	if c.ID != "" && c.Op != OpCreate {
+		head += t.paint(ansiDim, " ("+c.ID+")")
+	}
+	t.line(head)
+	sub := indent + "    "
+	if c.Reason != "" {
+		t.line(sub + t.paint(ansiDim, "# "+c.Reason))
+	}
+	switch c.Op {
+	case OpCreate:
+		if c.Kind == KindFollowup || len(c.Diffs) == 0 {
+			for _, f := range flatten("", c.After) {
+				t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
+			}
+			return
+		}
+	case OpReplace:
+		for _, f := range flatten("", c.After) {
+			if f.Path == "type" {
+				t.field(sub, FieldDiff{Path: "type", Before: c.Before["type"], After: f.After}, "~", ansiYellow)
+				continue
+			}
+			t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
+		}
+		return
+	case OpDelete, OpReport:
+		return
+	}
+	for _, d := range c.Diffs {
+		t.field(sub, d, "~", ansiYellow)
+	}
+}
+
+// field writes one field change: `~ path: "old" → "new"`, or a line diff for
+// long texts.
+func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
+	bs, bok := d.Before.(string)
+	as, aok := d.After.(string)
+	if (aok || d.After == nil) && (bok || d.Before == nil) && (isLong(bs) || isLong(as)) {
+		t.line(indent + t.paint(color, sym+" "+d.Path+":"))
+		var ops []lineOp
+		if d.Before == nil {
+			for _, l := range strings.Split(as, "\n") {
+				ops = append(ops, lineOp{'+', l})
+			}
+		} else {
+			ops = unified(lineDiff(bs, as))
+		}
+		for _, o := range ops {
+			switch o.op {
+			case '-':
+				t.line(indent + "    " + t.paint(ansiRed, "- "+o.text))
+			case '+':
+				t.line(indent + "    " + t.paint(ansiGreen, "+ "+o.text))
+			case ' ':
+				t.line(indent + "      " + o.text)
+			default:
+				t.line(indent + "    " + t.paint(ansiDim, o.text))
+			}
+		}
+		return
+	}
+	if sym == "+" {
+		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", d.Path, value(d.After))))
+		return
+	}
+	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, d.Path, value(d.Before), value(d.After))))
+}
+
+func isLong(s string) bool { return strings.Contains(s, "\n") || len(s) > longText }
+
+// value shows a value as JSON; a missing value as "(none)".
+func value(v any) string {
+	if v == nil {
+		return "(none)"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// flatten lists the leaves of a JSON object as dotted paths, sorted; lists
+// are leaves.
+func flatten(prefix string, m map[string]any) []FieldDiff {
+	var out []FieldDiff
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if sub, ok := m[k].(map[string]any); ok && len(sub) > 0 {
+			out = append(out, flatten(p, sub)...)
+			continue
+		}
+		out = append(out, FieldDiff{Path: p, After: m[k]})
+	}
+	return out
+}
+
+// RenderJSON writes p in its JSON form, the same document Save writes (see
+// the Plan type for the schema).
+func RenderJSON(w io.Writer, p *Plan) error { return Save(w, p) }
