@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/apply"
+	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/spec"
+	"github.com/spf13/cobra"
+)
+
+func init() { commandAdders = append(commandAdders, newApplyCmd) }
+
+// applyFlags are the flags of the apply command.
+type applyFlags struct {
+	autoApprove      bool
+	planFile         string
+	reportFile       string
+	parallelism      int
+	locations        []string
+	shard            string
+	maxDeletes       int
+	maxDeletePercent float64
+}
+
+// applyPrompt is the confirmation question asked on a terminal.
+const applyPrompt = "Do you want to apply these changes? Only 'yes' will be accepted: "
+
+func newApplyCmd(g *globals) *cobra.Command {
+	var f applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply [PATH...]",
+		Short: "Apply the changes a plan shows (or a saved plan with --plan)",
+		Long: "apply plans the manifests at PATH against live state, shows the plan and applies it after\n" +
+			"confirmation ('yes' on a terminal, or --auto-approve). With --plan FILE it applies exactly that\n" +
+			"saved plan; PATHs given with --plan must be the manifests the plan was made from.\n\n" +
+			"Before writing, each location's live objects are compared with the plan's fingerprints: a\n" +
+			"location whose objects moved is refused as stale and the others are applied.\n\n" +
+			"Exit status: 0 every step succeeded (or no changes), 1 a step or location failed, the run was\n" +
+			"interrupted or confirmation was refused, 3 refused by a safety guard, 4 a location was refused as\n" +
+			"stale (and nothing failed).",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.runApply(cmd.Context(), f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required when stdin is not a terminal)")
+	fl.StringVar(&f.planFile, "plan", "", "apply this saved plan file (from `agentform plan --format json --out FILE`)")
+	fl.StringVar(&f.reportFile, "report", "", "write the apply report as JSON to this file")
+	fl.IntVar(&f.parallelism, "parallelism", 16, "locations planned and applied at once")
+	fl.StringSliceVar(&f.locations, "location", nil, "plan only this location id (repeatable)")
+	fl.StringVar(&f.shard, "shard", "", "plan only shard I of N locations, as I/N (1-based, e.g. 2/4)")
+	fl.IntVar(&f.maxDeletes, "max-deletes", 0, "most deletes allowed across the plan (0: only prune locations and undeclared actions)")
+	fl.Float64Var(&f.maxDeletePercent, "max-delete-percent", 0, "most deletes allowed per location, in percent of its managed objects (0 disables)")
+	g.addEndpointFlags(cmd)
+	return cmd
+}
+
+// runApply is the apply command.
+func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) error {
+	if f.planFile == "" && len(args) == 0 {
+		return errors.New("give manifest paths, or a saved plan with --plan FILE")
+	}
+	if f.parallelism < 1 {
+		return fmt.Errorf("--parallelism %d: want at least 1", f.parallelism)
+	}
+	client, err := g.apiClient()
+	if err != nil {
+		return fmt.Errorf("api client: %w", err)
+	}
+	p, err := g.applyPlan(ctx, client, f, args)
+	if err != nil {
+		return err
+	}
+	if err := plan.RenderText(g.stdout, p, plan.RenderOptions{Color: !g.noColor && applyIsTerminal(g.stdout)}); err != nil {
+		return fmt.Errorf("render plan: %w", err)
+	}
+	if err := p.CheckSafety(plan.SafetyOptions{MaxDeletes: f.maxDeletes, MaxDeletePercent: f.maxDeletePercent}); err != nil {
+		return withCode(exitSafety, err)
+	}
+	if !p.HasChanges() {
+		fmt.Fprintln(g.stdout, "No changes to apply.")
+		if n := p.Count().Failed; n > 0 {
+			return withCode(exitError1, fmt.Errorf("%d %s could not be planned", n, applyPlural(n, "location", "locations")))
+		}
+		return nil
+	}
+	if !f.autoApprove {
+		if err := g.confirmApply(); err != nil {
+			return err
+		}
+	}
+
+	connect := func(ctx context.Context, lp *plan.LocationPlan) (apply.Writer, error) {
+		return g.location(ctx, client, lp.LocationID, lp.TokenEnv)
+	}
+	opts := apply.Options{Parallelism: f.parallelism}
+	var bar *apply.BarProgress
+	if applyIsTerminal(g.stderr) {
+		bar = &apply.BarProgress{W: g.stderr}
+		opts.Progress = bar
+	} else {
+		opts.Progress = apply.LineProgress{W: g.stderr}
+	}
+	rep := apply.Apply(ctx, p, connect, opts)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err := apply.RenderText(g.stdout, rep); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	if f.reportFile != "" {
+		if err := writeApplyReport(f.reportFile, rep); err != nil {
+			return withCode(exitError1, err)
+		}
+	}
+	return applyExit(rep)
+}
+
+// applyPlan loads the saved plan (checking the manifests' digest when PATHs
+// are given), or plans the manifests at args.
+func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlags, args []string) (*plan.Plan, error) {
+	if f.planFile != "" {
+		p, err := loadPlanFile(f.planFile)
+		if err != nil {
+			return nil, err
+		}
+		if len(args) > 0 {
+			set, err := spec.Load(args...)
+			if err != nil {
+				return nil, fmt.Errorf("load manifests: %w", err)
+			}
+			if set.Digest != p.ManifestDigest {
+				return nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
+					f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
+			}
+		}
+		return p, nil
+	}
+	set, err := spec.Load(args...)
+	if err != nil {
+		return nil, fmt.Errorf("load manifests: %w", err)
+	}
+	index, count, err := parseApplyShard(f.shard)
+	if err != nil {
+		return nil, err
+	}
+	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
+		return g.location(ctx, client, loc.ID, loc.TokenEnv)
+	}
+	p, err := plan.Make(ctx, set, connect, plan.Options{
+		Parallelism: f.parallelism, ToolVersion: version, Locations: f.locations,
+		ShardIndex: index, ShardCount: count,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return p, nil
+}
+
+func loadPlanFile(path string) (*plan.Plan, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open plan: %w", err)
+	}
+	defer file.Close()
+	p, err := plan.Load(file)
+	if err != nil {
+		return nil, fmt.Errorf("read plan %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// parseApplyShard reads --shard I/N (1-based) into a 0-based index and count.
+func parseApplyShard(s string) (index, count int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	i, n, ok := strings.Cut(s, "/")
+	index, err1 := strconv.Atoi(i)
+	count, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || count < 1 || index < 1 || index > count {
+		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
+	}
+	return index - 1, count, nil
+}
+
+// confirmApply asks for "yes" on a terminal; it refuses when stdin is not one.
+func (g *globals) confirmApply() error {
+	if !applyIsTerminal(g.stdin) {
+		return withCode(exitError1, errors.New("stdin is not a terminal, so apply cannot ask for confirmation: pass --auto-approve to apply unattended"))
+	}
+	fmt.Fprint(g.stdout, "\n"+applyPrompt)
+	line, err := bufio.NewReader(g.stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read confirmation: %w", err)
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return withCode(exitError1, errors.New("apply cancelled: only 'yes' is accepted"))
+	}
+	return nil
+}
+
+// writeApplyReport writes the JSON report to path.
+func writeApplyReport(path string, rep *apply.Report) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := apply.WriteJSON(file, rep); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// applyExit maps a report to the exit status: 1 when anything failed or the
+// run was interrupted, else 4 when a location was stale, else 0.
+func applyExit(rep *apply.Report) error {
+	c := rep.Counts
+	switch {
+	case rep.Interrupted:
+		return withCode(exitError1, errors.New("interrupted: steps in flight finished, no new step was started; run apply again"))
+	case rep.Failed():
+		return withCode(exitError1, fmt.Errorf("%d %s failed", c.FailedLocations+c.InterruptedLocations,
+			applyPlural(c.FailedLocations+c.InterruptedLocations, "location", "locations")))
+	case rep.Stale():
+		return withCode(exitStale, fmt.Errorf("%d %s refused as stale (the others were applied): plan again",
+			c.StaleLocations, applyPlural(c.StaleLocations, "location", "locations")))
+	}
+	return nil
+}
+
+// applyIsTerminal reports whether v is a character device (a terminal).
+func applyIsTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func applyPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

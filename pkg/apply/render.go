@@ -1,0 +1,157 @@
+package apply
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Summary returns the one-line summary of r, for example
+// `Apply: 3 created, 5 updated, 1 deleted, 0 failed in 4 locations`
+// (`, N replaced` and `, N skipped` are added when not zero).
+func Summary(r *Report) string {
+	c := r.Counts
+	var b strings.Builder
+	fmt.Fprintf(&b, "Apply: %d created, %d updated, %d deleted", c.Created, c.Updated, c.Deleted)
+	if c.Replaced > 0 {
+		fmt.Fprintf(&b, ", %d replaced", c.Replaced)
+	}
+	fmt.Fprintf(&b, ", %d failed", c.Failed)
+	if c.Skipped > 0 {
+		fmt.Fprintf(&b, ", %d skipped", c.Skipped)
+	}
+	fmt.Fprintf(&b, " in %d %s", c.Locations, plural(c.Locations, "location", "locations"))
+	return b.String()
+}
+
+// RenderText writes the summary line, then for each location that did not
+// reach "applied" its outcome, error, failed step and skipped steps.
+func RenderText(w io.Writer, r *Report) error {
+	var b strings.Builder
+	b.WriteString(Summary(r))
+	b.WriteByte('\n')
+	if r.Interrupted {
+		b.WriteString("Interrupted: steps in flight finished; no new step was started.\n")
+	}
+	for _, l := range r.Locations {
+		if l.Outcome == LocationApplied {
+			continue
+		}
+		fmt.Fprintf(&b, "\nlocation %s: %s", l.LocationID, l.Outcome)
+		if l.Error != "" {
+			fmt.Fprintf(&b, ": %s", l.Error)
+		}
+		b.WriteByte('\n')
+		for _, s := range l.Steps {
+			switch s.Outcome {
+			case StepFailed:
+				fmt.Fprintf(&b, "  ! failed   %s", stepName(s))
+				if s.Status != 0 {
+					fmt.Fprintf(&b, " (HTTP %d)", s.Status)
+				}
+				fmt.Fprintf(&b, ": %s\n", s.Error)
+			case StepSkipped:
+				fmt.Fprintf(&b, "  - skipped  %s: %s\n", stepName(s), s.Error)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON writes r as indented JSON (the --report file).
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// stepName names a step in words: `create action "Front Desk"/"Book"`.
+func stepName(s StepResult) string {
+	switch {
+	case s.Action != "":
+		return fmt.Sprintf("%s %s %q/%q", s.Op, s.Kind, s.Agent, s.Action)
+	case s.Kind == "followup":
+		return fmt.Sprintf("%s follow-up of agent %q", s.Op, s.Agent)
+	default:
+		return fmt.Sprintf("%s %s %q", s.Op, s.Kind, s.Agent)
+	}
+}
+
+// roundDuration keeps durations readable: milliseconds under a second,
+// tenths of a second above.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// LineProgress writes one line per finished location, for CI logs:
+// `location X: applied 5 changes in 1.2s`.
+type LineProgress struct{ W io.Writer }
+
+// StepDone does nothing: CI logs get a line per location.
+func (p LineProgress) StepDone(string, StepResult) {}
+
+// LocationDone writes the location's line.
+func (p LineProgress) LocationDone(l LocationReport, done, total int) {
+	n := 0
+	for _, s := range l.Steps {
+		switch s.Outcome {
+		case StepCreated, StepUpdated, StepDeleted, StepReplaced:
+			n++
+		}
+	}
+	d := roundDuration(l.Duration)
+	switch l.Outcome {
+	case LocationApplied:
+		fmt.Fprintf(p.W, "location %s: applied %d %s in %s\n", l.LocationID, n, plural(n, "change", "changes"), d)
+	default:
+		fmt.Fprintf(p.W, "location %s: %s after %d %s in %s: %s\n", l.LocationID, l.Outcome, n, plural(n, "change", "changes"), d, l.Error)
+	}
+}
+
+// BarProgress redraws a single progress line on a terminal:
+// `\r[#####.....] 12/40 locations`. Call Finish once Apply returned.
+type BarProgress struct {
+	W     io.Writer
+	Width int // bar width in characters (default 30)
+	drawn bool
+}
+
+// StepDone does nothing: the bar counts locations.
+func (p *BarProgress) StepDone(string, StepResult) {}
+
+// LocationDone redraws the bar.
+func (p *BarProgress) LocationDone(_ LocationReport, done, total int) {
+	width := p.Width
+	if width <= 0 {
+		width = 30
+	}
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	fmt.Fprintf(p.W, "\r[%s%s] %d/%d locations", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total)
+	p.drawn = true
+}
+
+// Finish ends the bar's line.
+func (p *BarProgress) Finish() {
+	if p.drawn {
+		fmt.Fprintln(p.W)
+	}
+}
