@@ -1,0 +1,260 @@
+package spec
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// head is a valid document start: lines 1-3.
+const head = "apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc1}\n"
+
+// agentA is a valid first agent: lines 4-8 after head. Fields appended with a
+// four-space indent continue it from line 9.
+const agentA = head + `agents:
+  - name: A
+    personality: p
+    goal: g
+    instructions: i
+`
+
+// agentB is a second valid agent (5 lines) to append after agentA's extras.
+const agentB = `  - name: B
+    personality: p
+    goal: g
+    instructions: i
+`
+
+// withActions appends an actions list to agentA: the first action's
+// "- name" is on line 10.
+func withActions(actions string) string { return agentA + "    actions:\n" + actions }
+
+// files is a shorthand for a single manifest called loc.yaml.
+func loc(content string) map[string]string { return map[string]string{"loc.yaml": content} }
+
+func TestLoadBadManifests(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"yaml syntax error", loc(head + "agents:\n  - name: A\n   goal: x\n"),
+			[]string{"loc.yaml:6:1: YAML syntax error: did not find expected '-' indicator"}},
+		{"wrong apiVersion", loc("apiVersion: agentform/v2\nkind: Location\nlocation: {id: loc1}\n"),
+			[]string{`loc.yaml:1:13: apiVersion: must be "agentform/v1" (got "agentform/v2")`}},
+		{"missing kind", loc("apiVersion: agentform/v1\nlocation: {id: loc1}\n"),
+			[]string{`loc.yaml:1:1: kind: required field is missing (want "Location")`}},
+		{"wrong kind", loc("apiVersion: agentform/v1\nkind: Agent\nlocation: {id: loc1}\n"),
+			[]string{`loc.yaml:2:7: kind: must be "Location" (got "Agent")`}},
+		{"document is a list", loc("- apiVersion: agentform/v1\n"),
+			[]string{"loc.yaml:1:1: a Location document must be a mapping (apiVersion, kind, location, agents)"}},
+		{"unknown top-level field", loc(head + "agent: []\n"),
+			[]string{`loc.yaml:4:1: agent: unknown field "agent" (did you mean "agents"?)`}},
+		{"missing location id", loc("apiVersion: agentform/v1\nkind: Location\nlocation: {name: x}\n"),
+			[]string{"loc.yaml:3:11: location.id: required field is missing"}},
+		{"bad tokenEnv", loc("apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc1, tokenEnv: my-token}\n"),
+			[]string{`loc.yaml:3:32: location.tokenEnv: must be an environment variable name: capitals, digits and _, not starting with a digit (got "my-token")`}},
+		{"bad location id", loc("apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc 1}\n"),
+			[]string{`loc.yaml:3:16: location.id: must be the location's alphanumeric id (got "loc 1")`}},
+		{"mode enum", loc(agentA + "    mode: autopilot\n"),
+			[]string{`loc.yaml:9:11: agents[0].mode: must be one of off, suggestive, auto-pilot (got "autopilot")`}},
+		{"channel enum", loc(agentA + "    channels: [SMS, Instagram]\n"),
+			[]string{`loc.yaml:9:21: agents[0].channels[1]: must be one of IG, FB, SMS, WebChat, WhatsApp, Live_Chat (got "Instagram")`}},
+		{"waitTime over 5 minutes", loc(agentA + "    waitTime: 6\n    waitTimeUnit: minutes\n"),
+			[]string{"loc.yaml:9:15: agents[0].waitTime: must be at most 5 when waitTimeUnit is minutes (got 6)"}},
+		{"waitTime over 300 seconds by default", loc(agentA + "    waitTime: 301\n"),
+			[]string{"loc.yaml:9:15: agents[0].waitTime: must be at most 300 when waitTimeUnit is seconds (the API default) (got 301)"}},
+		{"autoPilotMaxMessages zero", loc(agentA + "    autoPilotMaxMessages: 0\n"),
+			[]string{"loc.yaml:9:27: agents[0].autoPilotMaxMessages: must be at least 1 (got 0)"}},
+		{"autoPilotMaxMessages over 100", loc(agentA + "    autoPilotMaxMessages: 101\n"),
+			[]string{"loc.yaml:9:27: agents[0].autoPilotMaxMessages: must be at most 100 (got 101)"}},
+		{"sleepEnabled without sleepTime", loc(agentA + "    sleepEnabled: true\n    sleepTimeUnit: hours\n"),
+			[]string{"loc.yaml:5:5: agents[0].sleepTime: required field is missing"}},
+		{"sleepTime over 48 hours", loc(agentA + "    sleepTime: 49\n    sleepTimeUnit: hours\n"),
+			[]string{"loc.yaml:9:16: agents[0].sleepTime: must be at most 48 when sleepTimeUnit is hours (got 49)"}},
+		{"agent name missing", loc(head + "agents:\n  - personality: p\n    goal: g\n    instructions: i\n"),
+			[]string{"loc.yaml:5:5: agents[0].name: required field is missing"}},
+		{"personality missing", loc(head + "agents:\n  - name: A\n    goal: g\n    instructions: i\n"),
+			[]string{"loc.yaml:5:5: agents[0].personality: required field is missing"}},
+		{"wrong type", loc(agentA + "    isPrimary: yes\n"),
+			[]string{`loc.yaml:9:16: agents[0].isPrimary: must be true or false (got a string)`}},
+		{"number where a string is needed", loc(head + "agents:\n  - name: 123\n    personality: p\n    goal: g\n    instructions: i\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: must be a string (got a number)"}},
+		{"typo in agent field", loc(agentA + "    busnessName: Acme\n"),
+			[]string{`loc.yaml:9:5: agents[0].busnessName: unknown field "busnessName" (did you mean "businessName"?)`}},
+		{"duplicate agent name", loc(agentA + "  - name: A\n    personality: p\n    goal: g\n    instructions: i\n"),
+			[]string{`loc.yaml:9:11: agents[1].name: duplicate agent name "A" (first declared at line 5:11)`}},
+		{"duplicate pinned id", loc(agentA + "    id: ag1\n" + agentB + "    id: ag1\n"),
+			[]string{`loc.yaml:14:9: agents[1].id: agent id "ag1" is pinned twice (first at line 9:9)`}},
+		{"duplicate action name", loc(withActions(stopBot("S") + stopBot("S"))),
+			[]string{`loc.yaml:20:15: agents[0].actions[1].name: duplicate action name "S" in this agent (first declared at line 10:15)`}},
+		{"duplicate location id across files", map[string]string{"a.yaml": head, "b.yaml": head},
+			[]string{`b.yaml:3:16: location.id: duplicate location id "loc1" (also declared at a.yaml:3:16)`}},
+		{"unknown base", loc(agentA + "    base: nope\n"),
+			[]string{`loc.yaml:9:11: agents[0].base: unknown base "nope": no bases/nope.yaml or bases/nope.yml in . or any folder above`}},
+		{"unknown base path", loc(agentA + "    base: ./x/y.yaml\n"),
+			[]string{`loc.yaml:9:11: agents[0].base: unknown base "./x/y.yaml": x/y.yaml does not exist`}},
+		{"base cycle", map[string]string{
+			"loc.yaml":       agentA + "    base: one\n",
+			"bases/one.yaml": "base: two\n",
+			"bases/two.yaml": "base: one\n",
+		}, []string{`bases/two.yaml:1:7: base: base cycle: bases/one.yaml -> bases/two.yaml -> bases/one.yaml`}},
+		{"undefined variable", loc(agentA + "    businessName: Acme ${city}\n"),
+			[]string{"loc.yaml:9:19: agents[0].businessName: undefined variable ${city} (declare it under vars:)"}},
+		{"unterminated variable", loc(agentA + "    businessName: Acme ${city\n"),
+			[]string{"loc.yaml:9:19: agents[0].businessName: unterminated ${ (write $${ for a literal ${)"}},
+		{"invalid variable name", loc(agentA + "    businessName: Acme ${my city}\n"),
+			[]string{"loc.yaml:9:19: agents[0].businessName: invalid variable reference ${my city} (names are letters, digits and _)"}},
+		{"vars must be strings", loc(head + "vars: {n: 3}\n"),
+			[]string{"loc.yaml:4:11: vars.n: must be a string (got a number)"}},
+		{"token key", loc(head + "token: abc\n"),
+			[]string{"loc.yaml:4:1: token: a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv"}},
+		{"apiKey key in any case", loc(agentA + "    APIKey: abc\n"),
+			[]string{"loc.yaml:9:5: agents[0].APIKey: a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv"}},
+		{"private integration token value", loc(agentA + "    businessName: pit-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\n"),
+			[]string{"loc.yaml:9:19: agents[0].businessName: " + tokenMessage}},
+		{"JWT value", loc(head + "vars: {t: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln}\n"),
+			[]string{"loc.yaml:4:11: vars.t: " + tokenMessage}},
+		{"bearer value", loc(agentA + "    businessName: Bearer abcdefghijklmnopqrstuvwxyz\n"),
+			[]string{"loc.yaml:9:19: agents[0].businessName: " + tokenMessage}},
+		{"follow-up names a missing action", loc(agentA + "    followup: {actions: [Nudge]}\n"),
+			[]string{`loc.yaml:9:26: agents[0].followup.actions[0]: no action named "Nudge" in this agent`}},
+		{"follow-up names a stopBot action", loc(withActions(stopBot("S")) + "    followup: {actions: [S]}\n"),
+			[]string{`loc.yaml:20:26: agents[0].followup.actions[0]: action "S" has type stopBot; follow-up settings apply only to advancedFollowup actions`}},
+		{"transfer to an undeclared agent", loc(withActions(transferBot("T", "Nobody"))),
+			[]string{`loc.yaml:14:26: agents[0].actions[0].details.transferToBot: no agent named "Nobody" in this location (agents are referenced by name)`}},
+		{"transfer to itself", loc(withActions(transferBot("T", "A"))),
+			[]string{`loc.yaml:14:26: agents[0].actions[0].details.transferToBot: an agent cannot transfer to itself`}},
+		{"booking transfers to an undeclared agent", loc(withActions(booking("transferBot: true, transferAgent: Ghost"))),
+			[]string{`loc.yaml:12:187: agents[0].actions[0].details.transferAgent: no agent named "Ghost" in this location (agents are referenced by name)`}},
+		{"followupSettings in details", loc(withActions(followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 2}") + "          followupSettings: {dynamicChannelSwitching: true}\n")),
+			[]string{"loc.yaml:16:11: agents[0].actions[0].details.followupSettings: is not allowed in details: declare follow-up settings in the agent's followup: block"}},
+		{"actionId in booking", loc(withActions(booking("transferBot: false, actionId: a1"))),
+			[]string{"loc.yaml:12:173: agents[0].actions[0].details.actionId: is owned by the server and cannot be set in a manifest"}},
+		{"unknown action type", loc(withActions("      - name: X\n        type: sendEmail\n        details: {}\n")),
+			[]string{`loc.yaml:11:15: agents[0].actions[0].type: must be one of triggerWorkflow, updateContactField, appointmentBooking, stopBot, humanHandOver, advancedFollowup, transferBot (got "sendEmail")`}},
+		{"action without details", loc(withActions("      - name: X\n        type: stopBot\n")),
+			[]string{"loc.yaml:10:9: agents[0].actions[0].details: required field is missing"}},
+		{"stopBot with one example", loc(withActions(strings.Replace(stopBot("S"), "[bye, thanks]", "[bye]", 1))),
+			[]string{"loc.yaml:17:28: agents[0].actions[0].details.stopBotExamples: must have at least 2 items (got 1)"}},
+		{"custom transferBot with one example", loc(withActions(strings.Replace(transferBot("T", "B"), "[a, b]", "[a]", 1)) + agentB),
+			[]string{"loc.yaml:17:32: agents[0].actions[0].details.transferBotExamples: must have at least 2 items (got 1)"}},
+		{"onlySendLink with cancelEnabled", loc(withActions(strings.Replace(booking("transferBot: false"), "onlySendLink: false", "onlySendLink: true", 1))),
+			[]string{"loc.yaml:12:146: agents[0].actions[0].details.cancelEnabled: cannot be true when onlySendLink is true (got true)"}},
+		{"triggerWorkflow without workflowIds", loc(withActions(strings.Replace(booking("transferBot: false"), "triggerWorkflow: false", "triggerWorkflow: true", 1))),
+			[]string{"loc.yaml:12:18: agents[0].actions[0].details.workflowIds: required field is missing"}},
+		{"sleepAfterBooking without sleepTime", loc(withActions(strings.Replace(booking("transferBot: false"), "sleepAfterBooking: false", "sleepAfterBooking: true", 1))),
+			[]string{"loc.yaml:12:18: agents[0].actions[0].details.sleepTime: required field is missing",
+				"loc.yaml:12:18: agents[0].actions[0].details.sleepTimeUnit: required field is missing"}},
+		{"transferBot without transferAgent", loc(withActions(booking("transferBot: true"))),
+			[]string{"loc.yaml:12:18: agents[0].actions[0].details.transferAgent: required field is missing"}},
+		{"humanHandOver custom without examples", loc(withActions("      - name: H\n        type: humanHandOver\n        details: {enabled: true, triggerCondition: c, reactivateEnabled: false, finalMessage: m, handoverType: custom}\n")),
+			[]string{"loc.yaml:12:18: agents[0].actions[0].details.examples: required field is missing"}},
+		{"triggerWorkflow without triggerCondition", loc(withActions("      - name: W\n        type: triggerWorkflow\n        details: {workflowIds: [w1]}\n")),
+			[]string{"loc.yaml:12:18: agents[0].actions[0].details.triggerCondition: required field is missing"}},
+		{"followupTime over 24 hours", loc(withActions(followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 25}"))),
+			[]string{"loc.yaml:15:77: agents[0].actions[0].details.followupSequence[0].followupTime: must be at most 24 when followupTimeUnit is hours (got 25)"}},
+		{"dayOfTheWeek 7", loc(agentA + "    followup:\n      actions: [F]\n      workingHours: [{dayOfTheWeek: 7}]\n" + "    actions:\n" + followup("F", "{id: 1, followupTimeUnit: days, followupTime: 1}")),
+			[]string{"loc.yaml:11:37: agents[0].followup.workingHours[0].dayOfTheWeek: must be at most 6 (got 7)"}},
+		{"interval out of range", loc(agentA + "    followup:\n      actions: [F]\n      workingHours: [{dayOfTheWeek: 1, intervals: [{startHour: 24, startMinute: 0, endHour: 24, endMinute: 60}]}]\n" + "    actions:\n" + followup("F", "{id: 1, followupTimeUnit: days, followupTime: 1}")),
+			[]string{"loc.yaml:11:64: agents[0].followup.workingHours[0].intervals[0].startHour: must be at most 23 (got 24)",
+				"loc.yaml:11:108: agents[0].followup.workingHours[0].intervals[0].endMinute: must be at most 59 (got 60)"}},
+		{"duplicate YAML key", loc(agentA + "    goal: again\n"),
+			[]string{`loc.yaml:9:5: agents[0].goal: duplicate key "goal"`}},
+		{"error inside a base points into the base", map[string]string{
+			"loc.yaml":             agentA + "    base: team/desk\n",
+			"bases/team/desk.yaml": "mode: autopilot\n",
+		}, []string{`bases/team/desk.yaml:1:7: agents[0].mode: must be one of off, suggestive, auto-pilot (got "autopilot")`}},
+		{"undefined variable in a base names the location", map[string]string{
+			"loc.yaml":        agentA + "    base: desk\n",
+			"bases/desk.yaml": "businessName: ${brand}\n",
+		}, []string{`bases/desk.yaml:1:15: agents[0].businessName: undefined variable ${brand} (declare it under vars:) (used by loc.yaml)`}},
+		{"token in a base", map[string]string{
+			"loc.yaml":        agentA + "    base: desk\n",
+			"bases/desk.yaml": "secret: s3cr3t\n",
+		}, []string{`bases/desk.yaml:1:1: secret: a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv`}},
+		{"base file with two documents", map[string]string{
+			"loc.yaml":        agentA + "    base: desk\n",
+			"bases/desk.yaml": "mode: off\n---\nmode: auto-pilot\n",
+		}, []string{`bases/desk.yaml:3:1: a base file must hold exactly one document (one agent)`}},
+		{"error in the second document of a file", loc(head + "---\napiVersion: agentform/v1\nkind: Location\nlocation: {id: loc2}\nprune: sometimes\n"),
+			[]string{`loc.yaml:8:8: prune: must be true or false (got a string)`}},
+		{"errors of several files sorted", map[string]string{
+			"b.yaml": agentA + "    mode: x\n",
+			"a.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: a1}\nprune: 1\n",
+		}, []string{
+			"a.yaml:4:8: prune: must be true or false (got a number)",
+			`b.yaml:9:11: agents[0].mode: must be one of off, suggestive, auto-pilot (got "x")`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, content := range tt.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(content)}
+			}
+			set, err := LoadFS(fsys, ".")
+			var ds Diagnostics
+			if !errors.As(err, &ds) {
+				t.Fatalf("LoadFS = %v, %v; want Diagnostics", set, err)
+			}
+			if set != nil {
+				t.Errorf("LoadFS returned a set with diagnostics")
+			}
+			got := strings.Split(ds.String(), "\n")
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("diagnostics:\n got: %s\nwant: %s", strings.Join(got, "\n      "), strings.Join(tt.want, "\n      "))
+			}
+		})
+	}
+}
+
+const tokenMessage = "value looks like a literal access token, which is not allowed in a manifest: tokens come only from the environment variable named in location.tokenEnv"
+
+// stopBot returns a valid stopBot action (10 lines) named name.
+func stopBot(name string) string {
+	return "      - name: " + name + `
+        type: stopBot
+        details:
+          stopBotDetectionType: Custom
+          stopBotTriggerCondition: done
+          reactivateEnabled: false
+          enabled: true
+          stopBotExamples: [bye, thanks]
+          finalMessage: Bye
+          tags: [done]
+`
+}
+
+// transferBot returns a valid custom transferBot action (8 lines) to target;
+// transferToBot is on the action's fifth line.
+func transferBot(name, target string) string {
+	return "      - name: " + name + `
+        type: transferBot
+        details:
+          transferBotType: Custom
+          transferToBot: ` + target + `
+          enabled: true
+          transferBotTriggerCondition: c
+          transferBotExamples: [a, b]
+`
+}
+
+// booking returns an appointmentBooking action whose flow-style details
+// (line 12 when first) end with extra.
+func booking(extra string) string {
+	return "      - name: Book\n        type: appointmentBooking\n        details: {calendarId: c1, onlySendLink: false, triggerWorkflow: false, sleepAfterBooking: false, rescheduleEnabled: false, cancelEnabled: true, " + extra + "}\n"
+}
+
+// followup returns an advancedFollowup action whose followupSequence holds
+// the given single step (line 16 when first).
+func followup(name, step string) string {
+	return "      - name: " + name + `
+        type: advancedFollowup
+        details:
+          enabled: true
+          scenarioId: contactIsBusy
+          followupSequence: [` + step + `]
+`
+}

@@ -1,0 +1,135 @@
+package spec
+
+import "fmt"
+
+// checkSemantics reports what the schema cannot express: duplicate names and
+// pinned ids, follow-up actions that do not exist or are not advancedFollowup,
+// and references to agents the location does not declare.
+func checkSemantics(doc *node, d *diags) {
+	agents := doc.get("agents")
+	if agents == nil || agents.kind != seqKind {
+		return
+	}
+	names := map[string]Pos{}
+	ids := map[string]Pos{}
+	for i, a := range agents.items {
+		path := fmt.Sprintf("agents[%d]", i)
+		if n := a.get("name"); n != nil {
+			if s, ok := n.str(); ok {
+				if first, dup := names[s]; dup {
+					d.add(n.pos, path+".name", "duplicate agent name %q (first declared at %s)", s, shortPos(first, n.pos))
+				} else {
+					names[s] = n.pos
+				}
+			}
+		}
+		if n := a.get("id"); n != nil {
+			if s, ok := n.str(); ok {
+				if first, dup := ids[s]; dup {
+					d.add(n.pos, path+".id", "agent id %q is pinned twice (first at %s)", s, shortPos(first, n.pos))
+				} else {
+					ids[s] = n.pos
+				}
+			}
+		}
+	}
+	for i, a := range agents.items {
+		checkAgent(a, fmt.Sprintf("agents[%d]", i), names, d)
+	}
+}
+
+// checkAgent checks one merged agent's actions and follow-up settings.
+func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
+	self, _ := a.get("name").str()
+	types := map[string]string{} // action name → type
+	firsts := map[string]Pos{}
+	if actions := a.get("actions"); actions != nil && actions.kind == seqKind {
+		for j, act := range actions.items {
+			apath := fmt.Sprintf("%s.actions[%d]", path, j)
+			n := act.get("name")
+			name, ok := n.str()
+			if !ok {
+				continue
+			}
+			if first, dup := firsts[name]; dup {
+				d.add(n.pos, apath+".name", "duplicate action name %q in this agent (first declared at %s)", name, shortPos(first, n.pos))
+				continue
+			}
+			firsts[name] = n.pos
+			typ, _ := act.get("type").str()
+			types[name] = typ
+			checkAgentRef(act, typ, apath, self, agentNames, d)
+		}
+	}
+	fu := a.get("followup").get("actions")
+	if fu == nil || fu.kind != seqKind {
+		return
+	}
+	for j, it := range fu.items {
+		name, ok := it.str()
+		if !ok {
+			continue
+		}
+		p := fmt.Sprintf("%s.followup.actions[%d]", path, j)
+		typ, exists := types[name]
+		switch {
+		case !exists:
+			d.add(it.pos, p, "no action named %q in this agent", name)
+		case typ != "advancedFollowup":
+			d.add(it.pos, p, "action %q has type %s; follow-up settings apply only to advancedFollowup actions", name, typ)
+		}
+	}
+}
+
+// agentRefs are the details fields that name another agent, by action type.
+var agentRefs = map[string]string{
+	"transferBot":        "transferToBot",
+	"appointmentBooking": "transferAgent",
+}
+
+// checkAgentRef reports a transfer to an agent the location does not declare.
+func checkAgentRef(act *node, typ, path, self string, agentNames map[string]Pos, d *diags) {
+	key, ok := agentRefs[typ]
+	if !ok {
+		return
+	}
+	ref := act.get("details").get(key)
+	target, ok := ref.str()
+	if !ok || target == "" {
+		return
+	}
+	p := path + ".details." + key
+	if _, declared := agentNames[target]; !declared {
+		d.add(ref.pos, p, "no agent named %q in this location (agents are referenced by name)", target)
+		return
+	}
+	if target == self {
+		d.add(ref.pos, p, "an agent cannot transfer to itself")
+	}
+}
+
+// checkLocationIDs reports a location id declared by more than one document.
+func checkLocationIDs(docs []*document, d *diags) {
+	first := map[string]Pos{}
+	for _, doc := range docs {
+		n := doc.doc.get("location").get("id")
+		id, ok := n.str()
+		if !ok || id == "" {
+			continue
+		}
+		if p, dup := first[id]; dup {
+			d.add(n.pos, "location.id", "duplicate location id %q (also declared at %s)", id, shortPos(p, n.pos))
+			continue
+		}
+		first[id] = n.pos
+	}
+}
+
+// shortPos formats p for a message about something at ref: line:col when in
+// the same file, file:line:col otherwise.
+func shortPos(p, ref Pos) string {
+	if p.File == ref.File {
+		return fmt.Sprintf("line %d:%d", p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}

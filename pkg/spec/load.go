@@ -1,0 +1,278 @@
+package spec
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads the manifests at paths (files, or directories searched for
+// *.yaml and *.yml outside bases/ folders), merges bases, expands variables
+// and validates everything. Invalid input yields a Diagnostics error listing
+// every problem of every file.
+func Load(paths ...string) (*Set, error) { return load(osSource{}, paths) }
+
+// LoadFS is Load over a file system; paths are slash-separated and relative
+// to its root.
+func LoadFS(fsys fs.FS, paths ...string) (*Set, error) { return load(fsSource{fsys}, paths) }
+
+// ErrNoPaths is returned when Load is given nothing to read.
+var ErrNoPaths = errors.New("no manifest paths given")
+
+// loader holds the state of one Load.
+type loader struct {
+	src   source
+	d     diags
+	files map[string][]byte     // every file read: manifests and bases
+	bases map[string]*baseEntry // parsed base files by path
+}
+
+// document is one Location document on its way to the model.
+type document struct {
+	file string
+	doc  *node // bases merged, variables expanded
+}
+
+func load(src source, paths []string) (*Set, error) {
+	if len(paths) == 0 {
+		return nil, ErrNoPaths
+	}
+	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{}}
+	var docs []*document
+	for _, name := range discover(src, paths, &l.d) {
+		docs = append(docs, l.loadFile(name)...)
+	}
+	checkLocationIDs(docs, &l.d)
+	if len(l.d.list) > 0 {
+		return nil, l.d.list.sortAndDedupe()
+	}
+	set := &Set{}
+	for _, doc := range docs {
+		set.Locations = append(set.Locations, buildLocation(doc.doc))
+	}
+	set.Files, set.Digest = l.digest()
+	return set, nil
+}
+
+// read returns a file's content and records it for the digest.
+func (l *loader) read(name string) ([]byte, error) {
+	if data, ok := l.files[name]; ok {
+		return data, nil
+	}
+	data, err := l.src.readFile(name)
+	if err != nil {
+		return nil, err
+	}
+	l.files[name] = data
+	return data, nil
+}
+
+// digest returns the sorted files read and the hex SHA-256 over each path,
+// a NUL byte and its content.
+func (l *loader) digest() ([]string, string) {
+	names := make([]string, 0, len(l.files))
+	for name := range l.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	h := sha256.New()
+	for _, name := range names {
+		io.WriteString(h, name)
+		h.Write([]byte{0})
+		h.Write(l.files[name])
+	}
+	return names, hex.EncodeToString(h.Sum(nil))
+}
+
+// loadFile parses every document of one manifest file and validates each.
+func (l *loader) loadFile(name string) []*document {
+	data, err := l.read(name)
+	if err != nil {
+		l.d.add(Pos{File: name}, "", "%s", describeFSError(err))
+		return nil
+	}
+	var docs []*document
+	for _, raw := range l.parse(name, data) {
+		if doc := l.loadDocument(name, raw); doc != nil {
+			docs = append(docs, doc)
+		}
+	}
+	return docs
+}
+
+// parse decodes every YAML document of a file into nodes, skipping empty
+// ones. A syntax error ends the file: the parser cannot resynchronise.
+func (l *loader) parse(name string, data []byte) []*node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*node
+	for {
+		var y yaml.Node
+		err := dec.Decode(&y)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			l.syntaxError(name, data, err)
+			return out
+		}
+		c := converter{file: name, d: &l.d}
+		n := c.convert(&y, "")
+		if c.tooLarge {
+			l.d.add(Pos{File: name, Line: y.Line, Col: y.Column}, "", "document too large (more than %d values after alias expansion)", maxNodes)
+			continue
+		}
+		if n.kind == scalarKind && n.value == nil {
+			continue // empty document, such as a file of comments
+		}
+		out = append(out, n)
+	}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError reports a YAML parse error at its line.
+func (l *loader) syntaxError(name string, data []byte, err error) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		line = syntaxErrorLine(data, line, msg)
+		l.d.add(Pos{File: name, Line: line, Col: 1}, "", "YAML syntax error: %s", m[2])
+		return
+	}
+	l.d.add(Pos{File: name}, "", "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+// syntaxErrorLine finds the line a YAML error is really on. The parser
+// reports where the enclosing construct began (a list, a mapping), not the
+// offending line. Prefixes of whole lines that stop before the offending line
+// parse (or fail differently); those that include it fail with the same
+// error, so a binary search finds the first such prefix: it ends at the
+// offending line.
+func syntaxErrorLine(data []byte, reported int, msg string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	lo, hi := max(reported, 1), len(lines)
+	if lo > hi {
+		return reported
+	}
+	failsSame := func(n int) bool {
+		err := decodeAll(bytes.Join(lines[:n], nil))
+		return err != nil && err.Error() == msg
+	}
+	if !failsSame(hi) {
+		return reported
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if failsSame(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// decodeAll parses every document of data and returns the first error.
+func decodeAll(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var y yaml.Node
+		if err := dec.Decode(&y); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// loadDocument checks one document's header, merges bases, expands
+// variables, and validates the result against the schema and the semantic
+// rules. It returns nil for a document that is not a Location at all.
+func (l *loader) loadDocument(file string, raw *node) *document {
+	if raw.kind != mapKind {
+		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
+		return nil
+	}
+	if !checkHeader(raw, &l.d) {
+		return nil
+	}
+	scanSecrets(raw, "", &l.d)
+	vars := declaredVars(raw)
+	doc := raw.without()
+	for i := range doc.fields {
+		f := &doc.fields[i]
+		switch f.key {
+		case "agents":
+			f.value = l.resolveAgents(f.value, file)
+			f.value = expandVars(f.value, vars, f.key, file, &l.d)
+		case "location":
+			f.value = expandVars(f.value, vars, f.key, file, &l.d)
+		}
+	}
+	validateSchema(doc, &l.d)
+	checkSemantics(doc, &l.d)
+	return &document{file: file, doc: doc}
+}
+
+// checkHeader reports a wrong or missing apiVersion or kind; false means the
+// document is not one agentform can read.
+func checkHeader(root *node, d *diags) bool {
+	ok := true
+	for _, want := range []struct{ key, value string }{{"apiVersion", APIVersion}, {"kind", KindLocation}} {
+		n := root.get(want.key)
+		if n == nil {
+			d.add(root.pos, want.key, "required field is missing (want %q)", want.value)
+			ok = false
+			continue
+		}
+		if s, isStr := n.str(); !isStr || s != want.value {
+			d.add(n.pos, want.key, "must be %q (got %s)", want.value, describeValue(n.toJSON()))
+			ok = false
+		}
+	}
+	return ok
+}
+
+// declaredVars returns the document's string-valued vars.
+func declaredVars(root *node) map[string]string {
+	vars := map[string]string{}
+	if v := root.get("vars"); v != nil {
+		for _, f := range v.fields {
+			if s, ok := f.value.str(); ok {
+				vars[f.key] = s
+			}
+		}
+	}
+	return vars
+}
+
+// describeValue formats a JSON value for a message: strings quoted, others as
+// written in JSON.
+func describeValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return strconv.Quote(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case map[string]any:
+		return "a mapping"
+	case []any:
+		return "a list"
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,261 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/agentform/agentform/pkg/api"
+)
+
+func TestExamplesValidate(t *testing.T) {
+	set, err := Load(filepath.Join("..", "..", "examples", "locations"))
+	if err != nil {
+		t.Fatalf("examples do not validate:\n%v", err)
+	}
+	if len(set.Locations) < 4 {
+		t.Errorf("examples hold %d locations, want at least 4", len(set.Locations))
+	}
+	types := map[string]bool{}
+	tokenEnvs := map[string]bool{}
+	transfers := 0
+	for _, loc := range set.Locations {
+		if len(loc.ID) != 20 {
+			t.Errorf("location %q: id %q is not 20 characters", loc.Name, loc.ID)
+		}
+		if tokenEnvs[loc.TokenEnv] {
+			t.Errorf("tokenEnv %s used twice", loc.TokenEnv)
+		}
+		tokenEnvs[loc.TokenEnv] = true
+		for _, a := range loc.Agents {
+			for _, act := range a.Actions {
+				types[act.Type] = true
+				if act.Type == api.ActionTransferBot {
+					transfers++
+				}
+			}
+		}
+	}
+	for _, typ := range api.ActionTypes {
+		if !types[typ] {
+			t.Errorf("no example uses action type %s", typ)
+		}
+	}
+	if transfers == 0 {
+		t.Error("no example transfers between agents")
+	}
+	for _, f := range set.Files {
+		if !strings.Contains(filepath.ToSlash(f), "/bases/") {
+			continue
+		}
+		// Bases are read through references, never as manifests.
+		if slices.ContainsFunc(set.Locations, func(l *Location) bool { return l.Pos.File == f }) {
+			t.Errorf("base %s was loaded as a manifest", f)
+		}
+	}
+}
+
+func TestExamplesDeclareTheirSchema(t *testing.T) {
+	root := filepath.Join("..", "..", "examples", "locations")
+	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !isManifestName(p) {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		const prefix = "# yaml-language-server: $schema="
+		if !strings.HasPrefix(first, prefix) {
+			t.Errorf("%s: first line %q lacks the schema comment", p, first)
+			return nil
+		}
+		target := filepath.Join(filepath.Dir(p), filepath.FromSlash(strings.TrimPrefix(first, prefix)))
+		if _, err := os.Stat(target); err != nil {
+			t.Errorf("%s: schema path does not resolve: %v", p, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSchemasCompile(t *testing.T) {
+	loc, agent, err := Schemas()
+	if err != nil {
+		t.Fatalf("Schemas: %v", err)
+	}
+	if loc == nil || agent == nil {
+		t.Fatal("Schemas returned nil schemas")
+	}
+	// A base file is checked by the agent schema on its own.
+	if err := agent.Validate(map[string]any{"mode": "auto-pilot"}); err != nil {
+		t.Errorf("valid base rejected: %v", err)
+	}
+	if err := agent.Validate(map[string]any{"mood": "happy"}); err == nil {
+		t.Error("agent schema accepted an unknown field")
+	}
+}
+
+func TestLoadRelativePathsDigestAndBasesAbove(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "bases/desk.yaml", "personality: p\ngoal: g\ninstructions: i\n")
+	write(t, dir, "fleet/texas/austin.yaml", head+"agents:\n  - name: A\n    base: desk\n")
+	write(t, dir, "fleet/texas/bases/ignored.yaml", "not: a manifest\n")
+	write(t, dir, "fleet/README.md", "not yaml")
+	t.Chdir(dir)
+
+	set, err := Load("fleet")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	wantFiles := []string{filepath.Join("bases", "desk.yaml"), filepath.Join("fleet", "texas", "austin.yaml")}
+	if !slices.Equal(set.Files, wantFiles) {
+		t.Errorf("Files = %q, want %q", set.Files, wantFiles)
+	}
+	h := sha256.New()
+	for _, f := range wantFiles {
+		data, _ := os.ReadFile(f)
+		h.Write([]byte(f + "\x00"))
+		h.Write(data)
+	}
+	if want := hex.EncodeToString(h.Sum(nil)); set.Digest != want {
+		t.Errorf("Digest = %s, want %s", set.Digest, want)
+	}
+	if got := set.Locations[0].Agents[0].Settings["personality"]; got != "p" {
+		t.Errorf("base from a bases/ folder above the manifest not merged: personality = %v", got)
+	}
+
+	// Changing a base changes the digest.
+	write(t, dir, "bases/desk.yaml", "personality: q\ngoal: g\ninstructions: i\n")
+	again, err := Load("fleet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Digest == set.Digest {
+		t.Error("digest did not change when a base changed")
+	}
+}
+
+func TestLoadModelTypes(t *testing.T) {
+	const doc = head + `agents:
+  - name: A
+    personality: p
+    goal: g
+    instructions: i
+    waitTime: 3
+    channels: [SMS]
+    actions: []
+  - name: B
+    personality: p
+    goal: g
+    instructions: i
+`
+	set, err := LoadFS(fstest.MapFS{"l.yml": {Data: []byte(doc)}}, "l.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := set.Locations[0]
+	if loc.TokenEnv != DefaultTokenEnv {
+		t.Errorf("TokenEnv = %q, want default %q", loc.TokenEnv, DefaultTokenEnv)
+	}
+	a, b := loc.Agents[0], loc.Agents[1]
+	if v, ok := a.Settings["waitTime"].(float64); !ok || v != 3 {
+		t.Errorf("waitTime = %#v, want float64(3)", a.Settings["waitTime"])
+	}
+	if v, ok := a.Settings["channels"].([]any); !ok || len(v) != 1 || v[0] != "SMS" {
+		t.Errorf("channels = %#v, want []any{\"SMS\"}", a.Settings["channels"])
+	}
+	for _, key := range agentKeys {
+		if _, ok := a.Settings[key]; ok {
+			t.Errorf("Settings holds %q", key)
+		}
+	}
+	if !a.ActionsDeclared || len(a.Actions) != 0 {
+		t.Errorf("agent A: ActionsDeclared=%v actions=%d, want true and 0", a.ActionsDeclared, len(a.Actions))
+	}
+	if b.ActionsDeclared {
+		t.Error("agent B has no actions key but ActionsDeclared is true")
+	}
+}
+
+func TestLoadFileProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		fsys  fstest.MapFS
+		paths []string
+		want  string
+	}{
+		{"missing path", fstest.MapFS{}, []string{"nope.yaml"}, "nope.yaml: no such file or directory"},
+		{"folder without manifests", fstest.MapFS{"d/bases/b.yaml": {Data: []byte("mode: off\n")}, "d/x.txt": {}}, []string{"d"},
+			"d: no *.yaml or *.yml manifests in this folder (bases/ folders are not searched)"},
+		{"alias bomb", fstest.MapFS{"l.yaml": {Data: []byte(aliasBomb())}}, []string{"l.yaml"},
+			"l.yaml:1:1: document too large (more than 200000 values after alias expansion)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadFS(tt.fsys, tt.paths...)
+			var ds Diagnostics
+			if !errors.As(err, &ds) {
+				t.Fatalf("err = %v, want Diagnostics", err)
+			}
+			if got := ds.String(); !strings.Contains(got, tt.want) {
+				t.Errorf("diagnostics:\n%s\nwant among them: %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadNoPaths(t *testing.T) {
+	if _, err := Load(); !errors.Is(err, ErrNoPaths) {
+		t.Errorf("Load() = %v, want ErrNoPaths", err)
+	}
+}
+
+func TestDiagnosticString(t *testing.T) {
+	tests := []struct {
+		d    Diagnostic
+		want string
+	}{
+		{Diagnostic{Pos{"a.yaml", 3, 7}, "agents[0].mode", "bad"}, "a.yaml:3:7: agents[0].mode: bad"},
+		{Diagnostic{Pos{"a.yaml", 3, 7}, "", "bad"}, "a.yaml:3:7: bad"},
+		{Diagnostic{Pos{File: "a.yaml"}, "", "bad"}, "a.yaml: bad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := tt.d.String(); got != tt.want {
+				t.Errorf("String() = %q", got)
+			}
+		})
+	}
+}
+
+// aliasBomb nests aliases so that expansion explodes.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString(head + "vars:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		prev := "*a" + string(rune('0'+i-1))
+		b.WriteString("  a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [" + strings.Repeat(prev+", ", 9) + prev + "]\n")
+	}
+	return b.String()
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

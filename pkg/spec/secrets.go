@@ -1,0 +1,44 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// secretKeys are key names (lower-case) that would hold a credential.
+var secretKeys = map[string]bool{
+	"token": true, "accesstoken": true, "apikey": true, "secret": true, "authorization": true,
+	"refreshtoken": true, "clientsecret": true, "password": true, "privateintegrationtoken": true,
+}
+
+// tokenLike matches values shaped like HighLevel credentials: Private
+// Integration Tokens (pit-<uuid>), JWTs (OAuth access tokens) and bearer
+// headers.
+var tokenLike = regexp.MustCompile(`(?i)\bpit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b` +
+	`|\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` +
+	`|\bbearer\s+[A-Za-z0-9._~+/=-]{16,}`)
+
+// scanSecrets reports credential-named keys and token-shaped strings anywhere
+// under n. Messages never repeat the value.
+func scanSecrets(n *node, path string, d *diags) {
+	switch n.kind {
+	case mapKind:
+		for _, f := range n.fields {
+			p := joinPath(path, f.key)
+			if secretKeys[strings.ToLower(f.key)] {
+				d.add(f.keyPos, p, "a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv")
+				continue
+			}
+			scanSecrets(f.value, p, d)
+		}
+	case seqKind:
+		for i, it := range n.items {
+			scanSecrets(it, fmt.Sprintf("%s[%d]", path, i), d)
+		}
+	default:
+		if s, ok := n.str(); ok && tokenLike.MatchString(s) {
+			d.add(n.pos, path, "value looks like a literal access token, which is not allowed in a manifest: tokens come only from the environment variable named in location.tokenEnv")
+		}
+	}
+}
