@@ -37,7 +37,10 @@ const applyPrompt = "Do you want to apply these changes? Only 'yes' will be acce
 func newApplyCmd(g *globals) *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
-		Use:   "apply [PATH...]",
+		Use: "apply [PATH...]",
+		Example: `  agentform apply examples/locations                     # plan, confirm, apply
+  agentform apply --sandbox --auto-approve examples/locations
+  agentform apply --plan plan.json locations/ --auto-approve --report report.json`,
 		Short: "Apply the changes a plan shows (or a saved plan with --plan)",
 		Long: "apply plans the manifests at PATH against live state, shows the plan and applies it after\n" +
 			"confirmation ('yes' on a terminal, or --auto-approve). With --plan FILE it applies exactly that\n" +

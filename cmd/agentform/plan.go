@@ -31,7 +31,11 @@ type planFlags struct {
 func newPlanCmd(g *globals) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
-		Use:   "plan PATH...",
+		Use: "plan PATH...",
+		Example: `  agentform plan examples/locations
+  agentform plan --sandbox examples/locations            # against the in-process sandbox
+  agentform plan locations/ --format markdown --shard 2/4 --out plan-2.json
+  agentform plan locations/ --detailed-exitcode          # exit 2 when there are changes`,
 		Short: "Show what apply would change, reading live state with read-only tokens",
 		Long: "plan loads the manifests, reads every selected location's live agents, actions and follow-up\n" +
 			"settings (GET requests only: a conversation-ai.readonly token is enough) and prints the changes.\n\n" +

@@ -69,7 +69,10 @@ var version = "dev"
 
 func newRootCmd(g *globals) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "agentform",
+		Use: "agentform",
+		Example: `  agentform validate examples/locations
+  agentform plan --sandbox examples/locations
+  agentform apply --sandbox --auto-approve examples/locations`,
 		Short:         "Manage HighLevel Conversation AI agents as code",
 		Long:          "agentform keeps HighLevel Conversation AI agents, actions and follow-up settings in git:\nvalidate manifests, plan changes against live state, apply them safely.",
 		SilenceUsage:  true,

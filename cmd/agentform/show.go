@@ -14,7 +14,9 @@ func init() { commandAdders = append(commandAdders, newShowCmd) }
 func newShowCmd(g *globals) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "show FILE...",
+		Use: "show FILE...",
+		Example: `  agentform show plan.json
+  agentform show plan-*.json --format markdown > comment.md   # merge shard plans`,
 		Short: "Render saved plans; several shard plans are merged into one report",
 		Long: "show reads plan files written by plan --out and renders them as text, json or markdown.\n" +
 			"Plans of several shards of one run are merged (they must come from the same manifests and\n" +

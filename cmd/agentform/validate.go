@@ -33,7 +33,9 @@ type validateError struct {
 func newValidateCmd(g *globals) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "validate PATH...",
+		Use: "validate PATH...",
+		Example: `  agentform validate examples/locations
+  agentform validate locations/acme.yaml --format json`,
 		Short: "Check manifests offline: shape, limits, references (no token, no network)",
 		Long: "validate loads the manifests (files, or directories searched for *.yaml and *.yml outside bases/),\n" +
 			"merges bases, expands variables and checks them against the JSON Schema and the semantic rules.\n" +
