@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/agentform/agentform/pkg/sim"
+	"github.com/spf13/cobra"
+)
+
+func init() { commandAdders = append(commandAdders, newSandboxCmd) }
+
+// newSandboxCmd is "agentform sandbox": a local stand-in for HighLevel's
+// Conversation AI API.
+func newSandboxCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a local stand-in for the Conversation AI API",
+		Long: "The sandbox serves the 12 Conversation AI endpoints as HighLevel's OpenAPI documents describe them,\n" +
+			"with tokens bound to locations, rate limits and fault injection, so agentform can be tried with no\n" +
+			"HighLevel account.",
+	}
+	cmd.AddCommand(newSandboxServeCmd(g), newSandboxTokenCmd(g))
+	return cmd
+}
+
+// shutdownGrace bounds how long serve waits for in-flight requests.
+const shutdownGrace = 30 * time.Second
+
+func newSandboxServeCmd(g *globals) *cobra.Command {
+	var (
+		addr, state, rateLimit, faults string
+		latency                        time.Duration
+		seed                           int64
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the sandbox until interrupted",
+		Example: `  agentform sandbox serve --state sandbox.json
+  agentform sandbox serve --addr 127.0.0.1:0 --latency 20ms --faults 5xx=0.1,429=0.05,drop=0.03,reset=0.02`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := sim.Options{StatePath: state, Latency: latency, Seed: seed}
+			var err error
+			if opts.RateLimit, opts.RateWindow, err = sim.ParseRateLimit(rateLimit); err != nil {
+				return fmt.Errorf("--rate-limit: %w", err)
+			}
+			if opts.Faults, err = sim.ParseFaults(faults); err != nil {
+				return fmt.Errorf("--faults: %w", err)
+			}
+			return serveSandbox(cmd.Context(), g, addr, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:4010", "address to listen on (port 0 picks a free port)")
+	f.StringVar(&state, "state", "", "JSON state file, loaded at start and saved after every write (default: memory only)")
+	f.DurationVar(&latency, "latency", 0, "latency added to every request, such as 20ms")
+	f.StringVar(&rateLimit, "rate-limit", "100/10s", "requests per window per location, or off (the daily cap is 200000)")
+	f.StringVar(&faults, "faults", "", "share of requests hit by each fault: 5xx, 429, drop, reset, truncated (e.g. 5xx=0.1,drop=0.03)")
+	f.Int64Var(&seed, "seed", 0, "seed of the fault generator, to replay a run")
+	return cmd
+}
+
+// serveSandbox serves until ctx ends, then lets in-flight requests finish
+// and saves the state.
+func serveSandbox(ctx context.Context, g *globals, addr string, opts sim.Options) error {
+	s, err := sim.New(opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+		fmt.Fprintf(g.stderr, "warning: the sandbox listens on %s, beyond this machine\n", ln.Addr())
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(g.stdout, "sandbox listening on http://%s\n", ln.Addr())
+	g.logger.Info("sandbox started", "addr", ln.Addr().String(), "state", opts.StatePath,
+		"latency", opts.Latency, "faults", opts.Faults.String())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	if err := s.Close(); err != nil {
+		return err
+	}
+	if serveErr != nil {
+		return fmt.Errorf("sandbox: %w", serveErr)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("sandbox: shutdown: %w", shutdownErr)
+	}
+	g.logger.Info("sandbox stopped", "state", opts.StatePath)
+	return nil
+}
+
+func newSandboxTokenCmd(g *globals) *cobra.Command {
+	var state, location, scope string
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Mint a sandbox token for a location and print it",
+		Long: "token adds a token to the sandbox state file and prints it, and nothing else, on stdout.\n" +
+			"A sandbox serving that file accepts it at once. --scope write grants read and write.",
+		Example: `  export TOKEN_MAIN=$(agentform sandbox token --state sandbox.json --location ve9EPM428h8vShlRW1KT --scope write)`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var scopes []string
+			switch scope {
+			case "readonly":
+				scopes = []string{sim.ScopeReadonly}
+			case "write":
+				scopes = []string{sim.ScopeReadonly, sim.ScopeWrite}
+			default:
+				return fmt.Errorf("--scope %q: want readonly or write", scope)
+			}
+			s, err := sim.New(sim.Options{StatePath: state})
+			if err != nil {
+				return err
+			}
+			tok, err := s.MintToken(location, scopes...)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(g.stdout, tok)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&state, "state", "", "sandbox state file (created if missing)")
+	f.StringVar(&location, "location", "", "location id the token is bound to")
+	f.StringVar(&scope, "scope", "readonly", "readonly or write")
+	_ = cmd.MarkFlagRequired("state")
+	_ = cmd.MarkFlagRequired("location")
+	return cmd
+}

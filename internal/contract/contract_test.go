@@ -1,0 +1,294 @@
+package contract
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEmbeddedMatchesShared(t *testing.T) {
+	shared := filepath.Join("..", "..", "..", "shared", "api")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("shared contract folder %s absent: %v", shared, err)
+	}
+	names := []string{"apps/conversation-ai.json", "apps/oauth.json", "common/common-schemas.json"}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join(shared, filepath.FromSlash(name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := fs.ReadFile(Files(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("embedded %s differs from %s: copy it again", name, shared)
+			}
+		})
+	}
+}
+
+func TestLoadIsCached(t *testing.T) {
+	a, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("Load returned two different documents")
+	}
+}
+
+const base = "http://127.0.0.1:4010"
+
+func newReq(method, path, version, auth string) *http.Request {
+	r := httptest.NewRequest(method, base+path, nil)
+	if version != "" {
+		r.Header.Set("Version", version)
+	}
+	if auth != "" {
+		r.Header.Set("Authorization", auth)
+	}
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
+
+func TestValidateRequest(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const v, auth = "2021-04-15", "Bearer tok"
+	tests := []struct {
+		name          string
+		method, path  string
+		version, auth string
+		body          string
+		wantErr       string // "" = valid
+	}{
+		{"get agent", "GET", "/conversation-ai/agents/abc", v, auth, "", ""},
+		{"search routes before {agentId}", "GET", "/conversation-ai/agents/search?limit=5&query=x", v, auth, "", ""},
+		{"search limit must be a number", "GET", "/conversation-ai/agents/search?limit=many", v, auth, "", "limit"},
+		{"missing Version", "GET", "/conversation-ai/agents/abc", "", auth, "", "Version"},
+		{"other Version", "GET", "/conversation-ai/agents/abc", "2021-07-28", auth, "", "Version"},
+		{"missing bearer", "GET", "/conversation-ai/agents/abc", v, "", "", "Authorization"},
+		{"basic auth is not bearer", "GET", "/conversation-ai/agents/abc", v, "Basic eDp5", "", "Authorization"},
+		{"unknown path", "GET", "/contacts/abc", v, auth, "", ErrNoRoute.Error()},
+		{"method not in documents", "PATCH", "/conversation-ai/agents/abc", v, auth, "{}", ErrNoRoute.Error()},
+		{"create agent", "POST", "/conversation-ai/agents", v, auth,
+			`{"name":"a","personality":"p","goal":"g","instructions":"i","mode":"auto-pilot","channels":["SMS"]}`, ""},
+		{"create agent lacks name", "POST", "/conversation-ai/agents", v, auth,
+			`{"personality":"p","goal":"g","instructions":"i"}`, "name"},
+		{"create agent bad mode", "POST", "/conversation-ai/agents", v, auth,
+			`{"name":"a","personality":"p","goal":"g","instructions":"i","mode":"AUTO_PILOT"}`, "mode"},
+		{"create action triggerWorkflow", "POST", "/conversation-ai/agents/abc/actions", v, auth,
+			`{"type":"triggerWorkflow","name":"wf","details":{"workflowIds":["w1"],"triggerCondition":"asks"}}`, ""},
+		{"create action humanHandOver", "POST", "/conversation-ai/agents/abc/actions", v, auth,
+			`{"type":"humanHandOver","name":"h","details":{"enabled":true,"triggerCondition":"c","reactivateEnabled":false,"finalMessage":"bye","handoverType":"custom","examples":["a","b"]}}`, ""},
+		{"details padded with another type's fields match two DTOs", "POST", "/conversation-ai/agents/abc/actions", v, auth,
+			`{"type":"humanHandOver","name":"h","details":{"enabled":true,"triggerCondition":"c","reactivateEnabled":false,"finalMessage":"bye","handoverType":"custom","workflowIds":["w"]}}`, "more than one"},
+		{"details matching no DTO", "POST", "/conversation-ai/agents/abc/actions", v, auth,
+			`{"type":"stopBot","name":"s","details":{"foo":1}}`, "details"},
+		{"generations needs source", "GET", "/conversation-ai/generations?messageId=m1", v, auth, "", "source"},
+		{"generations", "GET", "/conversation-ai/generations?messageId=m1&source=workflow", v, auth, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newReq(tt.method, tt.path, tt.version, tt.auth)
+			err := doc.ValidateRequest(req, []byte(tt.body))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("want error containing %q, got %v", tt.wantErr, err)
+			}
+			if strings.Contains(err.Error(), "eDp5") {
+				t.Errorf("credential leaked into error: %v", err)
+			}
+		})
+	}
+}
+
+func TestValidateRequestUnknownPathIsErrNoRoute(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = doc.ValidateRequest(newReq("GET", "/nope", "2021-04-15", "Bearer x"), nil)
+	if !errors.Is(err, ErrNoRoute) {
+		t.Fatalf("want ErrNoRoute, got %v", err)
+	}
+}
+
+func TestValidateResponse(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := `{"id":"a1","name":"n","mode":"off","channels":[],"waitTime":2,"waitTimeUnit":"seconds","sleepEnabled":false,"actions":[],"isPrimary":true,"autoPilotMaxMessages":75}`
+	tests := []struct {
+		name    string
+		method  string
+		path    string
+		status  int
+		body    string
+		wantErr string
+	}{
+		{"agent", "GET", "/conversation-ai/agents/a1", 200, agent, ""},
+		{"agent lacks actions", "GET", "/conversation-ai/agents/a1", 200, strings.Replace(agent, `"actions":[],`, "", 1), "actions"},
+		{"agent bad mode", "GET", "/conversation-ai/agents/a1", 200, strings.Replace(agent, `"off"`, `"OFF"`, 1), "mode"},
+		{"400 documented", "GET", "/conversation-ai/agents/a1", 400, `{"statusCode":400,"message":"No Agent found for the id: a1","error":"Bad Request"}`, ""},
+		{"422 documented", "POST", "/conversation-ai/agents", 422, `{"statusCode":422,"message":["name must be a string"],"error":"Unprocessable Entity"}`, ""},
+		{"422 message must be a list", "POST", "/conversation-ai/agents", 422, `{"statusCode":422,"message":"x"}`, "message"},
+		{"search without agents", "GET", "/conversation-ai/agents/search", 200, `{"totalCount":5,"count":5}`, "agents"},
+		{"403 common shape", "GET", "/conversation-ai/agents/a1", 403, `{"statusCode":403,"message":"The token does not have access to this location"}`, ""},
+		{"404 common shape", "GET", "/conversation-ai/agents/a1/actions/x", 404, `{"statusCode":404,"message":"No Action found"}`, ""},
+		{"429 common shape", "GET", "/conversation-ai/agents/a1", 429, `{"statusCode":429,"message":"Too Many Requests"}`, ""},
+		{"503 common shape", "DELETE", "/conversation-ai/agents/a1", 503, `{"statusCode":503,"message":"Service Unavailable"}`, ""},
+		{"429 lacks statusCode", "GET", "/conversation-ai/agents/a1", 429, `{"message":"slow down"}`, "statusCode"},
+		{"500 statusCode differs", "GET", "/conversation-ai/agents/a1", 500, `{"statusCode":502,"message":"x"}`, "differs"},
+		{"500 message not a string", "GET", "/conversation-ai/agents/a1", 500, `{"statusCode":500,"message":["x"]}`, "message"},
+		{"502 not JSON", "GET", "/conversation-ai/agents/a1", 502, `<html>bad gateway</html>`, "JSON"},
+		{"404 to an unknown route", "GET", "/nowhere", 404, `{"statusCode":404,"message":"Cannot GET /nowhere","error":"Not Found"}`, ""},
+		{"404 to an unknown route, bad shape", "GET", "/nowhere", 404, `Not Found`, "JSON"},
+		{"200 to an unknown route", "GET", "/nowhere", 200, `{}`, ErrNoRoute.Error()},
+		{"418 undocumented", "GET", "/conversation-ai/agents/a1", 418, `{"statusCode":418,"message":"teapot"}`, "not documented"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newReq(tt.method, tt.path, "2021-04-15", "Bearer t")
+			h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+			err := doc.ValidateResponse(req, tt.status, h, []byte(tt.body))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("want error containing %q, got %v", tt.wantErr, err)
+			}
+		})
+	}
+}
+
+func TestRecorder(t *testing.T) {
+	var gotBody string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotBody = string(b)
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/conversation-ai/agents/good":
+			w.Write([]byte(`{"success":true,"id":"good"}`))
+		default:
+			w.Write([]byte(`{"success":"yes"}`)) // id missing, success not a boolean
+		}
+	}))
+	defer srv.Close()
+
+	rec := NewRecorder(srv.Client().Transport)
+	client := &http.Client{Transport: rec}
+	do := func(path, version, body string) string {
+		t.Helper()
+		req, err := http.NewRequest("DELETE", srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Version", version)
+		req.Header.Set("Authorization", "Bearer secret-token")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	if got := do("/conversation-ai/agents/good", "2021-04-15", "ping"); got != `{"success":true,"id":"good"}` {
+		t.Errorf("caller got body %q: the recorder must pass the response through", got)
+	}
+	if gotBody != "ping" {
+		t.Errorf("server got body %q: the recorder must pass the request body through", gotBody)
+	}
+	if v := rec.Violations(); len(v) != 0 {
+		t.Fatalf("valid exchange recorded violations: %v", v)
+	}
+
+	do("/conversation-ai/agents/bad", "v3", "")
+	v := rec.Violations()
+	if len(v) != 2 {
+		t.Fatalf("want 2 violations (request Version, response body), got %d: %v", len(v), v)
+	}
+	if !strings.Contains(v[0], "Version") || !strings.Contains(v[1], "response 200") {
+		t.Errorf("unexpected violations: %v", v)
+	}
+	for _, s := range v {
+		if strings.Contains(s, "secret-token") {
+			t.Errorf("token leaked into violation: %s", s)
+		}
+	}
+	if n := rec.Exchanges(); n != 2 {
+		t.Errorf("Exchanges() = %d, want 2", n)
+	}
+}
+
+func TestRecorderResponsesOnly(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"success":"yes"}`))
+	}))
+	defer srv.Close()
+	rec := &Recorder{Base: srv.Client().Transport, ResponsesOnly: true}
+	req, err := http.NewRequest("DELETE", srv.URL+"/conversation-ai/agents/x", nil) // no Version, no token
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rec.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	v := rec.Violations()
+	if len(v) != 1 || !strings.HasPrefix(v[0], "response 200") {
+		t.Fatalf("want only the response violation, got %v", v)
+	}
+}
+
+func TestRecorderPassesTransportErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	rec := &Recorder{}
+	req := newReq("GET", "/conversation-ai/agents/a", "2021-04-15", "Bearer t")
+	req.URL.Host = strings.TrimPrefix(srv.URL, "http://")
+	req.RequestURI = ""
+	if _, err := rec.RoundTrip(req); err == nil {
+		t.Fatal("want the transport error, got a response")
+	}
+	if n := rec.Exchanges(); n != 0 {
+		t.Errorf("Exchanges() = %d after a failed round trip, want 0", n)
+	}
+}

@@ -1,0 +1,128 @@
+// Package sim is a sandbox that behaves like HighLevel's Conversation AI API:
+// an http.Handler serving the 12 endpoints of apps/conversation-ai.json with
+// its own storage, tokens, rate limits, fault injection and audit log, so the
+// tool can be tried and tested with no token and no network.
+//
+// The sandbox follows the OpenAPI document, not agentform's client: it decodes
+// request bodies itself and answers with the documented shapes.
+//
+// # Choices where the documents are silent
+//
+// Routing and headers
+//   - An unknown path or method answers 404 {"statusCode":404,"message":"Cannot GET /x","error":"Not Found"}
+//     (NestJS' wording), before authentication.
+//   - The checks run in this order: fault "reset", fault "5xx", route (404),
+//     token (401), Version header (400), rate limit (429), fault "429",
+//     scope (401), the endpoint itself, then faults "drop" and "truncated".
+//     The audit log names the token's location whenever the token is known.
+//   - A missing or unknown Version header answers 400 {"statusCode":400,
+//     "message":"Version header must be one of: 2021-04-15","error":"Bad Request"}.
+//     Options.APIVersions widens the accepted set.
+//
+// Tokens and scopes
+//   - A token is bound to one location and a set of scopes. Missing or unknown
+//     token: 401 {"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized"}.
+//   - GET needs conversation-ai.readonly; POST, PUT, PATCH and DELETE need
+//     conversation-ai.write. The scopes are independent: a write-only token
+//     cannot read. Missing scope: 401 {"statusCode":401,"message":"The token is
+//     not authorized for this scope."} as observed in the wild. The CLI's
+//     "--scope write" mints both scopes.
+//   - An agent id of another location: 403 {"statusCode":403,"message":"The
+//     token does not have access to this location","error":"Forbidden"}.
+//   - An unknown agent id: 400 {"message":"No Agent found for the id: <id>",
+//     "error":"Bad Request","statusCode":400} (observed). An unknown action id,
+//     or an action of another agent: 400 "No Action found for the id: <id>",
+//     the same shape, so both unknown-id cases look alike to clients.
+//   - Any location id is valid; its agents start empty.
+//
+// Validation (422 {"statusCode":422,"message":[...],"error":"Unprocessable Entity"})
+//   - Malformed JSON or a body that is not an object: 400.
+//   - Properties the DTO does not declare are rejected ("property x should not
+//     exist", NestJS' whitelist), in agent bodies and in action details alike.
+//   - null is accepted only for an agent's sleepTime and sleepTimeUnit, where
+//     it clears the value. Every other field must have its documented type.
+//   - name must be non-empty. Numbers must be finite and not negative;
+//     autoPilotMaxMessages, dayOfTheWeek, hours and minutes must be integers.
+//   - sleepEnabled true needs sleepTime and sleepTimeUnit set on the resulting
+//     agent (the "null for indefinite sleep" of the prose is not modelled);
+//     sleepTime needs a sleepTimeUnit; sleepTime > 0.
+//   - Channels must be unique.
+//   - stopBotExamples: at least 2, for both detection types (the schema says
+//     "minimum 2 required" without a condition). transferBot Custom needs
+//     transferBotTriggerCondition and ≥ 2 transferBotExamples. humanHandOver
+//     custom and contactRequest need ≥ 1 example. Action sleepTime/Unit are
+//     required with reactivateEnabled (stopBot, humanHandOver) and
+//     sleepAfterBooking (appointmentBooking), and sleepTime must be > 0.
+//   - triggerWorkflow needs ≥ 1 workflowId. A follow-up step with
+//     aiEnabledMessage false needs customMessage; with triggerWorkflow true,
+//     workflowId. Step ids are unique within a sequence.
+//   - transferToBot and transferAgent must name an agent of the location other
+//     than the action's own agent.
+//   - workingHours: dayOfTheWeek 0..6 and unique; intervals within 00:00..24:00
+//     with start before end.
+//
+// Agents
+//   - Ids are 20-character alphanumerics; timestamps are RFC 3339 UTC with
+//     milliseconds.
+//   - The first agent of a location is primary. Creating or updating an agent
+//     with isPrimary true makes it the only primary. Deleting the primary
+//     promotes the oldest remaining agent.
+//   - PUT agent is a partial update: omitted fields are kept. It requires
+//     autoPilotMaxMessages (as documented) and mode when isPrimary is true.
+//   - Agent answers also carry respondToImages and respondToAudio (settable
+//     fields the response schema does not list) so a client can read back what
+//     it wrote.
+//   - Names need not be unique (as in HighLevel: no idempotency key).
+//   - Deleting an agent deletes its actions. transferBot actions of other agents
+//     that point at it are left as they are.
+//
+// Search
+//   - Sorted by createdAt, then id. limit defaults to 10; 1..100, else 422.
+//     query is a case-insensitive substring of the name.
+//   - startAfter must be an agent id of the location, else 400 "No Agent found
+//     for the id: <id>". It positions the page even when that agent does not
+//     match the query.
+//   - totalCount is the location's unfiltered agent count, as the schema says
+//     ("Total number of agents in the location (unfiltered count)"); count is
+//     the number of agents in this page.
+//   - Items are EmployeeListItemDTO: no personality or instructions; goal is
+//     an object {"text": "<goal>"}; actions are [{id,type}].
+//
+// Actions and follow-up settings
+//   - PUT action replaces name, type and details. Names need not be unique.
+//   - PATCH followup-settings sets details.followupSettings on every listed
+//     action (which must all be advancedFollowup actions of that agent, else
+//     422) and answers {data: <the first listed action>, success: true}.
+//   - Follow-up settings live on the action: deleting an action deletes its
+//     settings and changes no other action.
+//   - Defaults the schema declares are filled in stored details
+//     (contactUpdateExamples [], aiEnabledMessage true, triggerWorkflow false).
+//
+// Generations
+//   - Any non-empty messageId is a message of the token's location. The record
+//     is derived from sha256(location, messageId) and the location's agents,
+//     so the same id gives the same record while the agents are unchanged.
+//
+// Rate limits and faults
+//   - A fixed window per location: RateLimit requests per RateWindow, plus
+//     DailyLimit per UTC day. Refused requests do not count. Every answer to
+//     an authenticated request carries the X-RateLimit-* headers; 429 carries
+//     Retry-After in whole seconds (at least 1). RateLimit < 0 disables both.
+//   - Faults are drawn per request from a RNG seeded with Options.Seed, five
+//     draws per request whatever happens, so a seed replays exactly.
+//   - "drop" applies to write requests that reached their endpoint: the write
+//     is done and saved, then the connection is closed without an answer.
+//     "truncated" applies to successful searches: the answer keeps totalCount
+//     and count but loses agents (a contract violation on purpose).
+//
+// State
+//   - JSON (formatVersion 1) with tokens and agents, written with mode 0600
+//     to a temporary file in the same folder and renamed over the old one
+//     after every successful write request and on Close.
+//   - On an unknown token the tokens are reloaded from the file if its
+//     modification time or size changed. Before a save, tokens another
+//     process added are merged in; a process that changed no agents (such as
+//     "agentform sandbox token") takes the agents from the file, so minting a
+//     token beside a serving sandbox loses nothing. Two sandboxes serving one
+//     file is not supported.
+package sim

@@ -1,0 +1,226 @@
+package sim
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// endpoint is one routed operation: its handler and the scope it needs.
+type endpoint struct {
+	handle func(c *call) answer
+	scope  string
+	search bool // the search endpoint, which "truncated" hits
+}
+
+// route maps a method and path to one of the 12 endpoints.
+func route(method, path string) (endpoint, bool) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) < 2 || segs[0] != "conversation-ai" || slices.Contains(segs, "") {
+		return endpoint{}, false
+	}
+	read := func(h func(*call) answer) (endpoint, bool) { return endpoint{handle: h, scope: ScopeReadonly}, true }
+	write := func(h func(*call) answer) (endpoint, bool) { return endpoint{handle: h, scope: ScopeWrite}, true }
+	if len(segs) == 2 && segs[1] == "generations" && method == http.MethodGet {
+		return read((*call).generation)
+	}
+	if segs[1] != "agents" {
+		return endpoint{}, false
+	}
+	switch len(segs) {
+	case 2:
+		if method == http.MethodPost {
+			return write((*call).createAgent)
+		}
+	case 3:
+		id := segs[2]
+		switch method {
+		case http.MethodGet:
+			if id == "search" {
+				return endpoint{handle: (*call).searchAgents, scope: ScopeReadonly, search: true}, true
+			}
+			return read(func(c *call) answer { return c.getAgent(id) })
+		case http.MethodPut:
+			return write(func(c *call) answer { return c.updateAgent(id) })
+		case http.MethodDelete:
+			return write(func(c *call) answer { return c.deleteAgent(id) })
+		}
+	case 4:
+		id := segs[2]
+		switch {
+		case segs[3] == "actions" && method == http.MethodPost:
+			return write(func(c *call) answer { return c.createAction(id) })
+		case segs[3] == "followup-settings" && method == http.MethodPatch:
+			return write(func(c *call) answer { return c.updateFollowupSettings(id) })
+		}
+	case 5:
+		if segs[3] != "actions" {
+			break
+		}
+		agentID, actionID := segs[2], segs[4]
+		switch method {
+		case http.MethodGet:
+			if actionID == "list" {
+				return read(func(c *call) answer { return c.listActions(agentID) })
+			}
+			return read(func(c *call) answer { return c.getAction(agentID, actionID) })
+		case http.MethodPut:
+			return write(func(c *call) answer { return c.updateAction(agentID, actionID) })
+		case http.MethodDelete:
+			return write(func(c *call) answer { return c.deleteAction(agentID, actionID) })
+		}
+	}
+	return endpoint{}, false
+}
+
+// roll is one request's fault draws, made together so a seed replays exactly.
+type roll struct{ reset, err5xx, r429, drop, truncated float64 }
+
+func (s *Server) rollLocked() roll {
+	return roll{s.rng.Float64(), s.rng.Float64(), s.rng.Float64(), s.rng.Float64(), s.rng.Float64()}
+}
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// ServeHTTP answers one API request. See the package documentation for the
+// order of the checks.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	entry := AuditEntry{Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 && !sleep(r.Context(), latency) {
+		entry.Fault = FaultCanceled
+		s.record(entry)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	hdr := http.Header{}
+
+	s.mu.Lock()
+	ans, fault := s.handleLocked(r, body, err, hdr, &entry)
+	entry.Status, entry.Fault = ans.status, fault
+	if fault == FaultDrop || fault == FaultReset {
+		entry.Status = 0
+	}
+	s.audit = append(s.audit, entry)
+	s.mu.Unlock()
+
+	if fault == FaultDrop || fault == FaultReset {
+		abort(w)
+		return
+	}
+	out := encode(ans)
+	for k, v := range hdr {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(ans.status)
+	w.Write(out)
+}
+
+// handleLocked runs the checks and the endpoint. It returns the answer and
+// the fault that applied, if any.
+func (s *Server) handleLocked(r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry) (answer, string) {
+	now := entry.Time
+	dice := s.rollLocked()
+	f := s.faults
+	info, known := s.tokenLocked(r)
+	entry.Location = info.Location // for the audit log, before any check
+	if dice.reset < f.Reset {
+		return answer{}, FaultReset
+	}
+	if dice.err5xx < f.Error5xx {
+		codes := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
+		return fail(codes[int(dice.err5xx/f.Error5xx*3)%3], "sandbox: injected server error"), Fault5xx
+	}
+	ep, found := route(r.Method, r.URL.Path)
+	if !found {
+		return fail(http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path), ""
+	}
+	if !known {
+		return invalidToken(), ""
+	}
+	if !slices.Contains(s.opts.APIVersions, r.Header.Get("Version")) {
+		s.currentHeadersLocked(info.Location, hdr)
+		return badRequest("Version header must be one of: %s", strings.Join(s.opts.APIVersions, ", ")), ""
+	}
+	if admitted, wait := s.admitLocked(info.Location, now, hdr); !admitted {
+		hdr.Set("Retry-After", retryAfter(wait))
+		return tooManyRequests(), ""
+	}
+	if dice.r429 < f.RateLimit429 {
+		hdr.Set("Retry-After", "1")
+		return tooManyRequests(), Fault429
+	}
+	if !slices.Contains(info.Scopes, ep.scope) {
+		return missingScope(), ""
+	}
+	if readErr != nil {
+		return fail(http.StatusRequestEntityTooLarge, "request body too large"), ""
+	}
+	c := &call{s: s, r: r, location: info.Location, body: body}
+	ans := ep.handle(c)
+	if s.dirty {
+		if err := s.saveLocked(); err != nil {
+			ans = fail(http.StatusInternalServerError, "sandbox: could not save its state")
+		}
+	}
+	if r.Method != http.MethodGet && dice.drop < f.Drop {
+		return ans, FaultDrop
+	}
+	if sb, isSearch := ans.body.(searchBody); ep.search && isSearch && dice.truncated < f.Truncated {
+		return reply(ans.status, truncatedSearch{TotalCount: sb.TotalCount, Count: sb.Count, TraceID: randomID(24)}), FaultTruncated
+	}
+	return ans, ""
+}
+
+// tokenLocked resolves the bearer token, reloading tokens from the state file
+// when the token is unknown and the file changed.
+func (s *Server) tokenLocked(r *http.Request) (tokenInfo, bool) {
+	scheme, tok, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return tokenInfo{}, false
+	}
+	if info, ok := s.st.Tokens[tok]; ok {
+		return info, true
+	}
+	if reloaded, err := s.reloadTokensLocked(); err != nil || !reloaded {
+		return tokenInfo{}, false
+	}
+	info, ok := s.st.Tokens[tok]
+	return info, ok
+}
+
+func (s *Server) record(e AuditEntry) {
+	s.mu.Lock()
+	s.audit = append(s.audit, e)
+	s.mu.Unlock()
+}
+
+// sleep waits d or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// abort closes the client connection without an answer.
+func abort(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,161 @@
+package sim
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// AgentState is an agent as the sandbox stores it, with its actions.
+// Empty strings and nil pointers mean "not set".
+type AgentState struct {
+	ID                     string        `json:"id"`
+	LocationID             string        `json:"locationId"`
+	Name                   string        `json:"name"`
+	BusinessName           string        `json:"businessName,omitempty"`
+	Mode                   string        `json:"mode"`
+	Channels               []string      `json:"channels"`
+	IsPrimary              bool          `json:"isPrimary"`
+	WaitTime               float64       `json:"waitTime"`
+	WaitTimeUnit           string        `json:"waitTimeUnit"`
+	SleepEnabled           bool          `json:"sleepEnabled"`
+	SleepTime              *float64      `json:"sleepTime,omitempty"`
+	SleepTimeUnit          string        `json:"sleepTimeUnit,omitempty"`
+	Personality            string        `json:"personality"`
+	Goal                   string        `json:"goal"`
+	Instructions           string        `json:"instructions"`
+	AutoPilotMaxMessages   int           `json:"autoPilotMaxMessages"`
+	KnowledgeBaseIDs       []string      `json:"knowledgeBaseIds"`
+	RespondToImages        bool          `json:"respondToImages"`
+	RespondToAudio         bool          `json:"respondToAudio"`
+	SleepOnManualMessage   *bool         `json:"sleepOnManualMessage,omitempty"`
+	SleepOnWorkflowMessage *bool         `json:"sleepOnWorkflowMessage,omitempty"`
+	CreatedAt              time.Time     `json:"createdAt"`
+	UpdatedAt              time.Time     `json:"updatedAt"`
+	Actions                []ActionState `json:"actions"`
+}
+
+// ActionState is an action as the sandbox stores it. Details hold the type's
+// DTO with the schema's defaults filled in.
+type ActionState struct {
+	ID        string         `json:"id"`
+	AgentID   string         `json:"agentId"`
+	Name      string         `json:"name"`
+	Type      string         `json:"type"`
+	Details   map[string]any `json:"details"`
+	CreatedAt time.Time      `json:"createdAt"`
+	UpdatedAt time.Time      `json:"updatedAt"`
+}
+
+// tokenInfo binds a token to a location and scopes.
+type tokenInfo struct {
+	Location string   `json:"location"`
+	Scopes   []string `json:"scopes"`
+}
+
+// store is everything the sandbox persists.
+type store struct {
+	FormatVersion int                   `json:"formatVersion"`
+	Tokens        map[string]tokenInfo  `json:"tokens"`
+	Locations     map[string]*locationS `json:"locations"`
+}
+
+// locationS holds one location's agents by id.
+type locationS struct {
+	Agents map[string]*AgentState `json:"agents"`
+}
+
+const formatVersion = 1
+
+func newStore() *store {
+	return &store{FormatVersion: formatVersion, Tokens: map[string]tokenInfo{}, Locations: map[string]*locationS{}}
+}
+
+// location returns the location's storage, creating it when create is set.
+func (st *store) location(id string, create bool) *locationS {
+	l := st.Locations[id]
+	if l == nil && create {
+		l = &locationS{Agents: map[string]*AgentState{}}
+		st.Locations[id] = l
+	}
+	return l
+}
+
+// sortedAgents returns the location's agents by createdAt, then id.
+func (l *locationS) sortedAgents() []*AgentState {
+	if l == nil {
+		return nil
+	}
+	out := make([]*AgentState, 0, len(l.Agents))
+	for _, a := range l.Agents {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, byCreation)
+	return out
+}
+
+func byCreation(a, b *AgentState) int {
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// action finds an action of a by id.
+func (a *AgentState) action(id string) *ActionState {
+	for i := range a.Actions {
+		if a.Actions[i].ID == id {
+			return &a.Actions[i]
+		}
+	}
+	return nil
+}
+
+// clone deep-copies a, so callers of AgentsOf cannot touch the store.
+func (a *AgentState) clone() AgentState {
+	c := *a
+	c.Channels = slices.Clone(a.Channels)
+	c.KnowledgeBaseIDs = slices.Clone(a.KnowledgeBaseIDs)
+	if a.SleepTime != nil {
+		v := *a.SleepTime
+		c.SleepTime = &v
+	}
+	c.SleepOnManualMessage = cloneBool(a.SleepOnManualMessage)
+	c.SleepOnWorkflowMessage = cloneBool(a.SleepOnWorkflowMessage)
+	c.Actions = make([]ActionState, len(a.Actions))
+	for i, act := range a.Actions {
+		c.Actions[i] = act
+		c.Actions[i].Details = deepCopy(act.Details).(map[string]any)
+	}
+	return c
+}
+
+func cloneBool(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	v := *b
+	return &v
+}
+
+// deepCopy copies JSON-shaped values (maps, slices, scalars).
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[k] = deepCopy(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(t))
+		for i, x := range t {
+			s[i] = deepCopy(x)
+		}
+		return s
+	case []string:
+		return slices.Clone(t)
+	default:
+		return v
+	}
+}
