@@ -1,0 +1,141 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/agentform/agentform/pkg/api"
+)
+
+type fakeReader struct {
+	agents  []api.Agent
+	actions map[string][]api.Action
+	err     error
+}
+
+func (f *fakeReader) AllAgents(ctx context.Context) ([]api.AgentSummary, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []api.AgentSummary
+	for _, a := range f.agents {
+		out = append(out, api.AgentSummary{ID: a.ID, Name: a.Name})
+	}
+	return out, nil
+}
+
+func (f *fakeReader) GetAgent(ctx context.Context, id string) (*api.Agent, error) {
+	for _, a := range f.agents {
+		if a.ID == id {
+			return &a, nil
+		}
+	}
+	return nil, errors.New("no such agent")
+}
+
+func (f *fakeReader) ListActions(ctx context.Context, id string) ([]api.Action, error) {
+	return f.actions[id], nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func raw(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestLocation(t *testing.T) {
+	settings := map[string]any{"dynamicChannelSwitching": true, "timezoneToUse": "business",
+		"workingHours": []any{map[string]any{"dayOfTheWeek": 1, "intervals": []any{map[string]any{"startHour": 9, "startMinute": 0, "endHour": 17, "endMinute": 0}}}}}
+	other := map[string]any{"dynamicChannelSwitching": false}
+	r := &fakeReader{
+		agents: []api.Agent{
+			{ID: "id-sales", AgentSettings: api.AgentSettings{Name: "Sales", Mode: ptr("auto-pilot"), Channels: []string{"SMS"},
+				IsPrimary: ptr(true), Personality: ptr("Upbeat."), Goal: ptr("Sell."), Instructions: ptr("Line one.\nLine two.\n"),
+				WaitTime: ptr(2.0), SleepEnabled: ptr(false)}},
+			{ID: "id-desk", AgentSettings: api.AgentSettings{Name: "Desk", Personality: ptr("Calm."), Goal: ptr("Help."), Instructions: ptr("Answer.")}},
+		},
+		actions: map[string][]api.Action{
+			"id-sales": {
+				{ID: "a1", Name: "To desk", Type: api.ActionTransferBot, Details: raw(t, map[string]any{"transferBotType": "Default", "transferToBot": "id-desk", "enabled": true})},
+				{ID: "a2", Name: "To ghost", Type: api.ActionTransferBot, Details: raw(t, map[string]any{"transferBotType": "Default", "transferToBot": "id-gone", "enabled": true})},
+				{ID: "a3", Name: "Nudge", Type: api.ActionAdvancedFollowup, Details: raw(t, map[string]any{"enabled": true, "scenarioId": "contactIsBusy", "followupSequence": []any{}, "followupSettings": settings})},
+				{ID: "a4", Name: "Nudge 2", Type: api.ActionAdvancedFollowup, Details: raw(t, map[string]any{"enabled": true, "scenarioId": "contactStoppedReplying", "followupSequence": []any{}, "followupSettings": settings})},
+				{ID: "a5", Name: "Nudge 3", Type: api.ActionAdvancedFollowup, Details: raw(t, map[string]any{"enabled": true, "scenarioId": "contactRequested", "followupSequence": []any{}, "followupSettings": other})},
+				{ID: "a6", Name: "Book", Type: api.ActionAppointmentBooking, Details: raw(t, map[string]any{"actionId": "srv", "calendarId": "cal", "onlySendLink": true,
+					"triggerWorkflow": false, "sleepAfterBooking": false, "transferBot": false, "rescheduleEnabled": false, "cancelEnabled": false})},
+			},
+		},
+	}
+	res, err := Location(context.Background(), r, Options{LocationID: "loc1", TokenEnv: "TOK", SchemaPath: "../schemas/location.schema.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(res.YAML)
+	if !strings.HasPrefix(out, "# yaml-language-server: $schema=../schemas/location.schema.json\n") {
+		t.Errorf("missing schema comment:\n%s", out)
+	}
+	var doc struct {
+		APIVersion string                              `yaml:"apiVersion"`
+		Location   struct{ ID, Name, TokenEnv string } `yaml:"location"`
+		Agents     []map[string]any                    `yaml:"agents"`
+	}
+	if err := yaml.Unmarshal(res.YAML, &doc); err != nil {
+		t.Fatalf("exported YAML does not parse: %v\n%s", err, out)
+	}
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"apiVersion", doc.APIVersion == "agentform/v1"},
+		{"location", doc.Location.ID == "loc1" && doc.Location.Name == "loc1"},
+		{"agents sorted by name", len(doc.Agents) == 2 && doc.Agents[0]["name"] == "Desk" && doc.Agents[1]["name"] == "Sales"},
+		{"isPrimary left out", doc.Agents[1]["isPrimary"] == nil},
+		{"sleepEnabled false left out", doc.Agents[1]["sleepEnabled"] == nil},
+		{"integral numbers as ints", doc.Agents[1]["waitTime"] == 2},
+		{"multi-line text as a literal block", strings.Contains(out, "instructions: |\n      Line one.\n      Line two.\n")},
+		{"reference turned into a name", strings.Contains(out, "transferToBot: Desk")},
+		{"unknown reference kept as id", strings.Contains(out, "transferToBot: id-gone")},
+		{"server-owned actionId left out", !strings.Contains(out, "actionId")},
+		{"followupSettings moved out of details", !strings.Contains(out, "followupSettings")},
+		{"followup names the larger group", strings.Contains(out, "followup:\n      actions: [Nudge, Nudge 2]")},
+		{"fields in manifest order", inOrder(out[strings.Index(out, "name: Sales"):], "mode:", "channels:", "waitTime:", "personality:", "goal:", "instructions:", "actions:", "followup:")},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: not so in\n%s", c.name, out)
+		}
+	}
+	if len(res.Warnings) != 2 || !strings.Contains(res.Warnings[0], "id-gone") || !strings.Contains(res.Warnings[1], "Nudge 3") {
+		t.Errorf("warnings = %q, want the unknown reference and the odd follow-up group", res.Warnings)
+	}
+}
+
+func TestLocationError(t *testing.T) {
+	_, err := Location(context.Background(), &fakeReader{err: errors.New("401 Unauthorized")}, Options{LocationID: "loc9"})
+	if err == nil || !strings.Contains(err.Error(), "loc9") || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("err = %v, want one naming the location and the cause", err)
+	}
+}
+
+// inOrder reports whether every part occurs in s, each after the one before.
+func inOrder(s string, parts ...string) bool {
+	at := 0
+	for _, p := range parts {
+		i := strings.Index(s[at:], p)
+		if i < 0 {
+			return false
+		}
+		at += i + len(p)
+	}
+	return true
+}
