@@ -1,15 +1,20 @@
 package api
 
-// This file fixes the client's public surface so that other packages can be
-// written against it. Bodies marked TODO are filled in by the pkg/api work.
+// This file holds the client's public surface: options, the client, and one
+// method per endpoint. The request loop is in do.go.
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is HighLevel's API base URL. White-label brands use the same API.
@@ -40,25 +45,70 @@ type Options struct {
 // goroutines; it keeps one rate limiter per location.
 type Client struct {
 	opts Options
+
+	base       string       // base URL without trailing slash
+	hc         *http.Client // shared; connection reuse
+	log        *slog.Logger // never receives a token
+	maxRetries int
+	limiters   *limiters
+	hdr        headerValues // shared header values of every request
+
+	clk           clock               // replaced by tests
+	rnd           func(n int64) int64 // jitter source, replaced by tests
+	maxRetryAfter time.Duration       // longer Retry-After: give up instead of waiting
 }
 
 // New returns a Client, or an error when the options are invalid (for example a
 // plain http:// base URL that is not a loopback address).
 func New(opts Options) (*Client, error) {
-	return nil, errors.New("TODO")
+	opts = withDefaults(opts)
+	base, err := checkBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.MinBackoff > opts.MaxBackoff {
+		return nil, fmt.Errorf("api: MinBackoff %v is greater than MaxBackoff %v", opts.MinBackoff, opts.MaxBackoff)
+	}
+	if opts.RateLimit < 0 || opts.RateBurst < 0 {
+		return nil, fmt.Errorf("api: negative rate limit (%v per second, burst %d)", opts.RateLimit, opts.RateBurst)
+	}
+	c := &Client{
+		opts:          opts,
+		base:          base,
+		hc:            opts.HTTPClient,
+		log:           opts.Logger,
+		maxRetries:    max(opts.MaxRetries, 0),
+		limiters:      newLimiters(rate.Limit(opts.RateLimit), opts.RateBurst),
+		clk:           realClock{},
+		rnd:           defaultRand,
+		maxRetryAfter: defaultMaxRetryAfter,
+		hdr: headerValues{
+			version:   []string{opts.Version},
+			userAgent: []string{opts.UserAgent},
+			json:      []string{"application/json"},
+		},
+	}
+	return c, nil
 }
 
 // Location returns a handle for one location (sub-account). The token decides
 // the location on the server; locationID keys the rate limiter, logs and errors.
 func (c *Client) Location(locationID, token string) *Location {
-	return &Location{client: c, id: locationID, token: token}
+	return &Location{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}}
 }
 
-// Location calls the API on behalf of one location with its token.
+// headerValues are header values shared, read-only, by every request.
+type headerValues struct {
+	version, userAgent, json []string
+}
+
+// Location calls the API on behalf of one location with its token. Printing or
+// logging it shows the location id, never the token.
 type Location struct {
 	client *Client
 	id     string
 	token  string
+	auth   []string // the Authorization header value, shared read-only
 }
 
 // ID is the location id this handle was made for.
@@ -67,71 +117,182 @@ func (l *Location) ID() string { return l.id }
 // CreateAgent calls POST /conversation-ai/agents. It is never retried once the
 // request may have reached the server: such failures return an *AmbiguousError.
 func (l *Location) CreateAgent(ctx context.Context, in AgentSettings) (*Agent, error) {
-	return nil, errors.New("TODO")
+	var out Agent
+	c := call{method: http.MethodPost, path: agentsPath, body: in, out: &out}
+	if err := l.do(ctx, c); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		return nil, l.unusable(&c, fmt.Errorf("%w: created agent has no id", ErrInconsistentAnswer))
+	}
+	return &out, nil
 }
 
 // SearchAgents calls GET /conversation-ai/agents/search for one page. A page whose
-// counts disagree with its list is an error, never an empty page.
+// counts disagree with its list is an error, never an empty page; it is
+// retried like a failure first.
 func (l *Location) SearchAgents(ctx context.Context, p SearchParams) (*SearchPage, error) {
-	return nil, errors.New("TODO")
+	var wire searchAnswer
+	var page *SearchPage
+	c := call{method: http.MethodGet, path: searchPath, query: p.values(), out: &wire}
+	c.check = func() (err error) {
+		page, err = wire.page()
+		return err
+	}
+	if err := l.do(ctx, c); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // Agents iterates over every agent matching query, page by page, each exactly once.
 func (l *Location) Agents(ctx context.Context, query string, pageSize int) iter.Seq2[AgentSummary, error] {
-	return nil
+	return func(yield func(AgentSummary, error) bool) {
+		l.paginate(ctx, query, pageSize, yield)
+	}
 }
 
 // AllAgents collects Agents into a slice.
 func (l *Location) AllAgents(ctx context.Context) ([]AgentSummary, error) {
-	return nil, errors.New("TODO")
+	all := make([]AgentSummary, 0)
+	for a, err := range l.Agents(ctx, "", allAgentsPageSize) {
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, a)
+	}
+	return all, nil
 }
 
 // GetAgent calls GET /conversation-ai/agents/{agentId}.
 func (l *Location) GetAgent(ctx context.Context, agentID string) (*Agent, error) {
-	return nil, errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	var out Agent
+	if err := l.do(ctx, call{method: http.MethodGet, path: path, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // UpdateAgent calls PUT /conversation-ai/agents/{agentId}.
 func (l *Location) UpdateAgent(ctx context.Context, agentID string, in AgentSettings) (*Agent, error) {
-	return nil, errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	var out Agent
+	if err := l.do(ctx, call{method: http.MethodPut, path: path, body: in, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
-// DeleteAgent calls DELETE /conversation-ai/agents/{agentId}.
+// DeleteAgent calls DELETE /conversation-ai/agents/{agentId}. When an attempt
+// fails in a way that may have deleted the agent and the retry finds it gone,
+// the delete succeeded: nil. A not-found on the first attempt is an error.
 func (l *Location) DeleteAgent(ctx context.Context, agentID string) error {
-	return errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return err
+	}
+	var out DeleteAgentResult
+	err = l.do(ctx, call{method: http.MethodDelete, path: path, out: &out})
+	if errors.Is(err, errDeletedEarlier) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !out.Success {
+		return fmt.Errorf("DELETE %s (location %s): server answered success=false", path, l.id)
+	}
+	return nil
 }
 
 // CreateAction calls POST /conversation-ai/agents/{agentId}/actions (never blindly retried).
 func (l *Location) CreateAction(ctx context.Context, agentID string, in ActionInput) (*Action, error) {
-	return nil, errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	c := call{method: http.MethodPost, path: path + "/actions", body: in}
+	a, err := doData[Action](ctx, l, c)
+	if err != nil {
+		return nil, err
+	}
+	if a.ID == "" {
+		return nil, l.unusable(&c, fmt.Errorf("%w: created action has no id", ErrInconsistentAnswer))
+	}
+	return a, nil
 }
 
 // ListActions calls GET /conversation-ai/agents/{agentId}/actions/list.
 func (l *Location) ListActions(ctx context.Context, agentID string) ([]Action, error) {
-	return nil, errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := doData[[]Action](ctx, l, call{method: http.MethodGet, path: path + "/actions/list"})
+	if err != nil {
+		return nil, err
+	}
+	return *list, nil
 }
 
 // GetAction calls GET /conversation-ai/agents/{agentId}/actions/{actionId}.
 func (l *Location) GetAction(ctx context.Context, agentID, actionID string) (*Action, error) {
-	return nil, errors.New("TODO")
+	path, err := actionPath(agentID, actionID)
+	if err != nil {
+		return nil, err
+	}
+	return doData[Action](ctx, l, call{method: http.MethodGet, path: path})
 }
 
 // UpdateAction calls PUT /conversation-ai/agents/{agentId}/actions/{actionId}.
 func (l *Location) UpdateAction(ctx context.Context, agentID, actionID string, in ActionInput) (*Action, error) {
-	return nil, errors.New("TODO")
+	path, err := actionPath(agentID, actionID)
+	if err != nil {
+		return nil, err
+	}
+	return doData[Action](ctx, l, call{method: http.MethodPut, path: path, body: in})
 }
 
-// DeleteAction calls DELETE /conversation-ai/agents/{agentId}/actions/{actionId}.
+// DeleteAction calls DELETE /conversation-ai/agents/{agentId}/actions/{actionId},
+// with DeleteAgent's rule for a retry that finds the action gone.
 func (l *Location) DeleteAction(ctx context.Context, agentID, actionID string) error {
-	return errors.New("TODO")
+	path, err := actionPath(agentID, actionID)
+	if err != nil {
+		return err
+	}
+	_, err = doData[deletedAction](ctx, l, call{method: http.MethodDelete, path: path})
+	if errors.Is(err, errDeletedEarlier) {
+		return nil
+	}
+	return err
 }
 
 // UpdateFollowupSettings calls PATCH /conversation-ai/agents/{agentId}/followup-settings.
 func (l *Location) UpdateFollowupSettings(ctx context.Context, agentID string, in FollowupSettingsUpdate) error {
-	return errors.New("TODO")
+	path, err := agentPath(agentID)
+	if err != nil {
+		return err
+	}
+	_, err = doData[json.RawMessage](ctx, l, call{method: http.MethodPatch, path: path + "/followup-settings", body: in})
+	return err
 }
 
 // GetGeneration calls GET /conversation-ai/generations.
 func (l *Location) GetGeneration(ctx context.Context, messageID, source string) (*Generation, error) {
-	return nil, errors.New("TODO")
+	if messageID == "" {
+		return nil, fmt.Errorf("GET %s (location %s): message id is empty", generationsPath, l.id)
+	}
+	var out Generation
+	q := url.Values{"messageId": {messageID}, "source": {source}}
+	if err := l.do(ctx, call{method: http.MethodGet, path: generationsPath, query: q, out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }

@@ -1,6 +1,17 @@
 package api
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// ErrInconsistentAnswer marks a 2xx answer whose content contradicts itself: a
+// search page whose counts disagree with its list (or that has no list at all),
+// an id that a paginated search returns twice, or a required field that is
+// missing. Such an answer is never read as "nothing there".
+var ErrInconsistentAnswer = errors.New("inconsistent answer from the API")
 
 // Error is an answer of the API with a non-2xx status. It never holds a token.
 type Error struct {
@@ -12,7 +23,29 @@ type Error struct {
 	Messages []string // 422 messages, one per violation
 }
 
-func (e *Error) Error() string { return "TODO" }
+// Error formats the failure as
+// "PUT /conversation-ai/agents/abc (location X): 422 Unprocessable Entity: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	if e.Location != "" {
+		b.WriteString(" (location ")
+		b.WriteString(e.Location)
+		b.WriteByte(')')
+	}
+	fmt.Fprintf(&b, ": %d", e.Status)
+	if text := http.StatusText(e.Status); text != "" {
+		b.WriteByte(' ')
+		b.WriteString(text)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
 
 // AmbiguousError reports a non-idempotent request (POST) that may or may not
 // have taken effect: the request was sent but no answer arrived. The caller must
@@ -22,24 +55,74 @@ type AmbiguousError struct {
 	Err                    error
 }
 
-func (e *AmbiguousError) Error() string { return "TODO" }
+// Error says which call has an unknown outcome and why.
+func (e *AmbiguousError) Error() string {
+	loc := ""
+	if e.Location != "" {
+		loc = " (location " + e.Location + ")"
+	}
+	return fmt.Sprintf("%s %s%s: outcome unknown, the request may have taken effect: %v",
+		e.Method, e.Path, loc, e.Err)
+}
+
+// Unwrap returns the failure that made the outcome unknown.
 func (e *AmbiguousError) Unwrap() error { return e.Err }
+
+// statusOf returns the status of the *Error in err's chain, or 0.
+func statusOf(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// isNotFoundMessage reports whether a 400 message is HighLevel's way of saying
+// "unknown id" ("No Agent found for the id: x", "No Action found ...").
+func isNotFoundMessage(msg string) bool {
+	return strings.HasPrefix(msg, "No Agent found") ||
+		strings.HasPrefix(msg, "No Action found") ||
+		strings.Contains(strings.ToLower(msg), "not found")
+}
 
 // IsNotFound reports an unknown id: 404, or the 400 "No Agent found for the id"
 // HighLevel answers in practice.
-func IsNotFound(err error) bool { return false }
+func IsNotFound(err error) bool {
+	e, ok := statusOf(err)
+	if !ok {
+		return false
+	}
+	return e.Status == http.StatusNotFound ||
+		(e.Status == http.StatusBadRequest && isNotFoundMessage(e.Message))
+}
 
 // IsUnauthorized reports a 401 (unknown token, or missing scope as observed).
-func IsUnauthorized(err error) bool { return false }
+func IsUnauthorized(err error) bool {
+	e, ok := statusOf(err)
+	return ok && e.Status == http.StatusUnauthorized
+}
 
 // IsForbidden reports a 403 (scope, or another location's resource).
-func IsForbidden(err error) bool { return false }
+func IsForbidden(err error) bool {
+	e, ok := statusOf(err)
+	return ok && e.Status == http.StatusForbidden
+}
 
 // IsValidation reports a 422 (or a 400 that is not a not-found).
-func IsValidation(err error) bool { return false }
+func IsValidation(err error) bool {
+	e, ok := statusOf(err)
+	if !ok {
+		return false
+	}
+	return e.Status == http.StatusUnprocessableEntity ||
+		(e.Status == http.StatusBadRequest && !isNotFoundMessage(e.Message))
+}
 
 // IsRateLimited reports a 429 after retries were exhausted.
-func IsRateLimited(err error) bool { return false }
+func IsRateLimited(err error) bool {
+	e, ok := statusOf(err)
+	return ok && e.Status == http.StatusTooManyRequests
+}
 
 // IsAmbiguous reports an *AmbiguousError.
 func IsAmbiguous(err error) bool {

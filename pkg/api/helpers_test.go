@@ -1,0 +1,143 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testToken is the token of every test; tests search outputs for it.
+const testToken = "pit-7f3c9e1a-SECRET-b2d4"
+
+// fakeClock is a clock whose Sleep returns at once and moves Now forward, and
+// which records every sleep.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	sleeps  []time.Duration
+	onSleep func() // called before each sleep, outside the lock
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if f.onSleep != nil {
+		f.onSleep()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sleeps = append(f.sleeps, d)
+	f.now = f.now.Add(d)
+	return nil
+}
+
+// Sleeps returns the recorded sleeps.
+func (f *fakeClock) Sleeps() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.sleeps...)
+}
+
+// maxJitter makes backoff pick the top of its range, so sleeps are predictable.
+func maxJitter(n int64) int64 { return n - 1 }
+
+// testEnv is a client wired to a test server, with a fake clock.
+type testEnv struct {
+	srv    *httptest.Server
+	client *Client
+	clock  *fakeClock
+	loc    *Location
+}
+
+// newTestEnv starts h on an httptest server and returns a client for it. The
+// optional edit changes the options before New.
+func newTestEnv(t *testing.T, h http.Handler, edit ...func(*Options)) *testEnv {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	opts := Options{BaseURL: srv.URL, HTTPClient: srv.Client()}
+	for _, e := range edit {
+		e(&opts)
+	}
+	c, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	clk := newFakeClock()
+	c.clk = clk
+	c.rnd = maxJitter
+	return &testEnv{srv: srv, client: c, clock: clk, loc: c.Location("loc-1", testToken)}
+}
+
+// counter counts requests reaching a handler.
+type counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *counter) inc() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return c.n
+}
+
+func (c *counter) get() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// writeJSON answers status with body v.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// errBody is a HighLevel-shaped error body.
+func errBody(status int, msg any) map[string]any {
+	return map[string]any{"statusCode": status, "message": msg, "error": http.StatusText(status)}
+}
+
+// hangUp closes the client connection without answering, after reading the
+// request body (so the request certainly reached the server).
+func hangUp(t *testing.T, w http.ResponseWriter, r *http.Request) {
+	t.Helper()
+	_, _ = io.Copy(io.Discard, r.Body)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("response writer cannot hijack")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	conn.Close()
+}
+
+// agentJSON is a minimal agent object as the API answers it.
+func agentJSON(id, name string) map[string]any {
+	return map[string]any{"id": id, "name": name, "mode": "off", "actions": []any{}, "traceId": "ignored"}
+}
+
+// jsonUnmarshal decodes raw action details in tests.
+func jsonUnmarshal(raw json.RawMessage, v any) error { return json.Unmarshal(raw, v) }
