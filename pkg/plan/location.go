@@ -143,15 +143,18 @@ func matchAgents(loc *spec.Location, summaries []api.AgentSummary) (*locationSta
 func (st *locationState) read(ctx context.Context, rd Reader) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(agentReadParallelism)
-	for _, la := range st.matched {
-		g.Go(func() error {
+	getAgent := func(la *liveAgent) func() error {
+		return func() error {
 			full, err := rd.GetAgent(ctx, la.summary.ID)
 			if err != nil {
 				return fmt.Errorf("read agent %q (%s): %w", la.summary.Name, la.summary.ID, err)
 			}
 			la.full = full
 			return nil
-		})
+		}
+	}
+	for _, la := range st.matched {
+		g.Go(getAgent(la))
 		g.Go(func() error {
 			acts, err := rd.ListActions(ctx, la.summary.ID)
 			if err != nil {
@@ -162,14 +165,7 @@ func (st *locationState) read(ctx context.Context, rd Reader) error {
 		})
 	}
 	for _, la := range st.pruned {
-		g.Go(func() error {
-			full, err := rd.GetAgent(ctx, la.summary.ID)
-			if err != nil {
-				return fmt.Errorf("read agent %q (%s): %w", la.summary.Name, la.summary.ID, err)
-			}
-			la.full = full
-			return nil
-		})
+		g.Go(getAgent(la))
 	}
 	return g.Wait()
 }

@@ -19,8 +19,8 @@ type actionRef struct {
 	Type string `json:"type"`
 }
 
-// agentBody is EmployeeResponseDTO.
-type agentBody struct {
+// agentCommon are the fields EmployeeResponseDTO and EmployeeListItemDTO share.
+type agentCommon struct {
 	ID                     string      `json:"id"`
 	Name                   string      `json:"name"`
 	BusinessName           string      `json:"businessName,omitempty"`
@@ -34,37 +34,28 @@ type agentBody struct {
 	Actions                []actionRef `json:"actions"`
 	IsPrimary              bool        `json:"isPrimary"`
 	AutoPilotMaxMessages   int         `json:"autoPilotMaxMessages"`
-	Goal                   string      `json:"goal"`
-	Personality            string      `json:"personality"`
-	Instructions           string      `json:"instructions"`
 	KnowledgeBaseIDs       []string    `json:"knowledgeBaseIds"`
-	RespondToImages        bool        `json:"respondToImages"`
-	RespondToAudio         bool        `json:"respondToAudio"`
 	SleepOnManualMessage   *bool       `json:"sleepOnManualMessage,omitempty"`
 	SleepOnWorkflowMessage *bool       `json:"sleepOnWorkflowMessage,omitempty"`
 }
 
-// listItem is EmployeeListItemDTO.
+// agentBody is EmployeeResponseDTO.
+type agentBody struct {
+	agentCommon
+	Goal            string `json:"goal"`
+	Personality     string `json:"personality"`
+	Instructions    string `json:"instructions"`
+	RespondToImages bool   `json:"respondToImages"`
+	RespondToAudio  bool   `json:"respondToAudio"`
+}
+
+// listItem is EmployeeListItemDTO: no personality or instructions, goal as an
+// object, and timestamps.
 type listItem struct {
-	ID                     string      `json:"id"`
-	Name                   string      `json:"name"`
-	BusinessName           string      `json:"businessName,omitempty"`
-	Mode                   string      `json:"mode"`
-	Channels               []string    `json:"channels"`
-	WaitTime               float64     `json:"waitTime"`
-	WaitTimeUnit           string      `json:"waitTimeUnit"`
-	SleepEnabled           bool        `json:"sleepEnabled"`
-	SleepTime              *float64    `json:"sleepTime,omitempty"`
-	SleepTimeUnit          string      `json:"sleepTimeUnit,omitempty"`
-	Actions                []actionRef `json:"actions"`
-	IsPrimary              bool        `json:"isPrimary"`
-	AutoPilotMaxMessages   int         `json:"autoPilotMaxMessages"`
-	Goal                   goalObject  `json:"goal"`
-	KnowledgeBaseIDs       []string    `json:"knowledgeBaseIds"`
-	CreatedAt              string      `json:"createdAt"`
-	UpdatedAt              string      `json:"updatedAt"`
-	SleepOnManualMessage   *bool       `json:"sleepOnManualMessage,omitempty"`
-	SleepOnWorkflowMessage *bool       `json:"sleepOnWorkflowMessage,omitempty"`
+	agentCommon
+	Goal      goalObject `json:"goal"`
+	CreatedAt string     `json:"createdAt"`
+	UpdatedAt string     `json:"updatedAt"`
 }
 
 type goalObject struct {
@@ -100,27 +91,24 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func toAgentBody(a *AgentState) agentBody {
-	return agentBody{
+func toCommon(a *AgentState) agentCommon {
+	return agentCommon{
 		ID: a.ID, Name: a.Name, BusinessName: a.BusinessName, Mode: a.Mode, Channels: nonNil(a.Channels),
 		WaitTime: a.WaitTime, WaitTimeUnit: a.WaitTimeUnit, SleepEnabled: a.SleepEnabled,
 		SleepTime: a.SleepTime, SleepTimeUnit: a.SleepTimeUnit, Actions: refs(a), IsPrimary: a.IsPrimary,
-		AutoPilotMaxMessages: a.AutoPilotMaxMessages, Goal: a.Goal, Personality: a.Personality,
-		Instructions: a.Instructions, KnowledgeBaseIDs: nonNil(a.KnowledgeBaseIDs),
-		RespondToImages: a.RespondToImages, RespondToAudio: a.RespondToAudio,
+		AutoPilotMaxMessages: a.AutoPilotMaxMessages, KnowledgeBaseIDs: nonNil(a.KnowledgeBaseIDs),
 		SleepOnManualMessage: a.SleepOnManualMessage, SleepOnWorkflowMessage: a.SleepOnWorkflowMessage,
 	}
 }
 
+func toAgentBody(a *AgentState) agentBody {
+	return agentBody{agentCommon: toCommon(a), Goal: a.Goal, Personality: a.Personality,
+		Instructions: a.Instructions, RespondToImages: a.RespondToImages, RespondToAudio: a.RespondToAudio}
+}
+
 func toListItem(a *AgentState) listItem {
-	return listItem{
-		ID: a.ID, Name: a.Name, BusinessName: a.BusinessName, Mode: a.Mode, Channels: nonNil(a.Channels),
-		WaitTime: a.WaitTime, WaitTimeUnit: a.WaitTimeUnit, SleepEnabled: a.SleepEnabled,
-		SleepTime: a.SleepTime, SleepTimeUnit: a.SleepTimeUnit, Actions: refs(a), IsPrimary: a.IsPrimary,
-		AutoPilotMaxMessages: a.AutoPilotMaxMessages, Goal: goalObject{Text: a.Goal},
-		KnowledgeBaseIDs: nonNil(a.KnowledgeBaseIDs), CreatedAt: stampTime(a.CreatedAt), UpdatedAt: stampTime(a.UpdatedAt),
-		SleepOnManualMessage: a.SleepOnManualMessage, SleepOnWorkflowMessage: a.SleepOnWorkflowMessage,
-	}
+	return listItem{agentCommon: toCommon(a), Goal: goalObject{Text: a.Goal},
+		CreatedAt: stampTime(a.CreatedAt), UpdatedAt: stampTime(a.UpdatedAt)}
 }
 
 // agent resolves an agent id for the caller's location: 400 when unknown,
