@@ -27,8 +27,14 @@ type sandbox struct {
 func newSandbox(t testing.TB, opts sim.Options) *sandbox {
 	t.Helper()
 	s, srv := simtest.Start(t, opts)
-	c, err := api.New(api.Options{BaseURL: srv.URL, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		RateLimit: 10000, RateBurst: 10000})
+	o := api.Options{BaseURL: srv.URL, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
+		RateLimit: 10000, RateBurst: 10000}
+	if _, isTest := t.(*testing.T); isTest {
+		// Every request apply sends and every answer it reads is checked
+		// against the OpenAPI documents (benchmarks skip the cost).
+		o.HTTPClient, _ = simtest.ContractClient(t, srv)
+	}
+	c, err := api.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

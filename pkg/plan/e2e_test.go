@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/sim"
+	"github.com/agentform/agentform/pkg/sim/simtest"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -23,13 +23,14 @@ type sandbox struct {
 
 func startSandbox(tb testing.TB, opts sim.Options) *sandbox {
 	tb.Helper()
-	s, err := sim.New(opts)
-	if err != nil {
-		tb.Fatal(err)
+	s, ts := simtest.Start(tb, opts)
+	o := api.Options{BaseURL: ts.URL, MaxRetries: -1}
+	if _, isTest := tb.(*testing.T); isTest {
+		// Every request the planner sends and every answer it reads is
+		// checked against the OpenAPI documents (benchmarks skip the cost).
+		o.HTTPClient, _ = simtest.ContractClient(tb, ts)
 	}
-	ts := httptest.NewServer(s)
-	tb.Cleanup(func() { ts.Close(); s.Close() })
-	c, err := api.New(api.Options{BaseURL: ts.URL, MaxRetries: -1})
+	c, err := api.New(o)
 	if err != nil {
 		tb.Fatal(err)
 	}
