@@ -137,9 +137,9 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 			return nil, err
 		}
 		if len(args) > 0 {
-			set, err := spec.Load(args...)
+			set, err := g.loadManifests(args)
 			if err != nil {
-				return nil, fmt.Errorf("load manifests: %w", err)
+				return nil, err
 			}
 			if set.Digest != p.ManifestDigest {
 				return nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
@@ -148,9 +148,9 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 		}
 		return p, nil
 	}
-	set, err := spec.Load(args...)
+	set, err := g.loadManifests(args)
 	if err != nil {
-		return nil, fmt.Errorf("load manifests: %w", err)
+		return nil, err
 	}
 	index, count, err := parseApplyShard(f.shard)
 	if err != nil {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
@@ -64,12 +66,49 @@ func (g *globals) location(ctx context.Context, c *api.Client, locationID, token
 		}
 		return c.Location(locationID, token), nil
 	}
-	token, ok := g.lookupEnv(tokenEnv)
-	if !ok || token == "" {
-		return nil, fmt.Errorf("location %s: environment variable %s is not set (it must hold the location's token)", locationID, tokenEnv)
+	token, err := g.tokenFor(locationID, tokenEnv)
+	if err != nil {
+		return nil, err
 	}
 	return c.Location(locationID, token), nil
 }
+
+// tokenFor reads and checks the token of a location from tokenEnv. It refuses,
+// naming only variables and ids, a token that is missing, padded with a
+// "Bearer " prefix or inner white space, that claims another location (OAuth
+// JWTs say which location they belong to), or that another location of the
+// same run already uses: the token decides the location on the server, so a
+// wrong one would read and write another location's agents.
+func (g *globals) tokenFor(locationID, tokenEnv string) (string, error) {
+	raw, ok := g.lookupEnv(tokenEnv)
+	token := strings.TrimSpace(raw)
+	switch {
+	case !ok || token == "":
+		return "", fmt.Errorf("location %s: environment variable %s is not set (it must hold the location's token)", locationID, tokenEnv)
+	case strings.HasPrefix(strings.ToLower(token), "bearer "):
+		return "", fmt.Errorf("location %s: %s starts with \"Bearer \": store the token alone", locationID, tokenEnv)
+	case strings.ContainsAny(token, " \t\r\n"):
+		return "", fmt.Errorf("location %s: %s holds white space inside the token: store the token alone", locationID, tokenEnv)
+	}
+	if claimed, ok := api.TokenLocation(token); ok && claimed != locationID {
+		return "", fmt.Errorf("location %s: the token in %s belongs to location %s, not %s", locationID, tokenEnv, claimed, locationID)
+	}
+	g.tokensMu.Lock()
+	defer g.tokensMu.Unlock()
+	if g.tokenOwners == nil {
+		g.tokenOwners = map[[32]byte]tokenOwner{}
+	}
+	key := sha256.Sum256([]byte(token))
+	if owner, seen := g.tokenOwners[key]; seen && owner.location != locationID {
+		return "", fmt.Errorf("location %s: %s holds the same token as %s of location %s; a token serves one location only",
+			locationID, tokenEnv, owner.env, owner.location)
+	}
+	g.tokenOwners[key] = tokenOwner{location: locationID, env: tokenEnv}
+	return token, nil
+}
+
+// tokenOwner is the first location (and variable) a token was used for.
+type tokenOwner struct{ location, env string }
 
 // startSandbox serves an in-process sandbox on a loopback port, with state in
 // g.sandbox, and returns its base URL. closeSandbox stops it and saves state.

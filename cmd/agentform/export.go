@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +19,10 @@ import (
 func init() { commandAdders = append(commandAdders, newExportCmd) }
 
 var envNamePattern = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+
+// errTokenEnvName refuses a --token-env that is not a variable name without
+// repeating it: the usual mistake is passing the token itself.
+var errTokenEnvName = errors.New("--token-env must name an environment variable (such as HIGHLEVEL_TOKEN), not hold the token itself")
 
 // exportTarget is one location to export and the variable holding its token.
 type exportTarget struct{ id, tokenEnv string }
@@ -47,7 +52,7 @@ and lines starting with # are ignored.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g.readOnly = true
 			if !envNamePattern.MatchString(tokenEnv) {
-				return fmt.Errorf("--token-env %q is not an environment variable name", tokenEnv)
+				return errTokenEnvName
 			}
 			targets := make([]exportTarget, 0, len(locations))
 			for _, id := range locations {

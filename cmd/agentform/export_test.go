@@ -69,7 +69,8 @@ func TestExportErrors(t *testing.T) {
 	}{
 		{"no location", []string{"export", "--sandbox=" + filepath.Join(t.TempDir(), "s.json")}, nil, "name at least one location"},
 		{"many need out", []string{"export", "--sandbox=" + filepath.Join(t.TempDir(), "s.json"), "--location", "a", "--location", "b"}, nil, "needs --out"},
-		{"bad token env", []string{"export", "--location", "a", "--token-env", "not-a-name"}, nil, "not an environment variable name"},
+		{"bad token env", []string{"export", "--location", "a", "--token-env", "not-a-name"}, nil, "must name an environment variable"},
+		{"token passed as token env", []string{"export", "--location", "a", "--token-env", "pit-4f3c2a1b-9d8e-4c7f-a6b5-1e2d3c4b5a69"}, nil, "not hold the token itself"},
 		{"token missing", []string{"export", "--location", "a", "--endpoint", "http://127.0.0.1:1"}, map[string]string{}, "HIGHLEVEL_TOKEN is not set"},
 	}
 	for _, tt := range tests {

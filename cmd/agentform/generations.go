@@ -42,7 +42,7 @@ record per message, failures as records with the message id and the error.`,
 				return fmt.Errorf("--source %q: want conversation or workflow", source)
 			}
 			if !envNamePattern.MatchString(tokenEnv) {
-				return fmt.Errorf("--token-env %q is not an environment variable name", tokenEnv)
+				return errTokenEnvName
 			}
 			client, err := g.apiClient()
 			if err != nil {

@@ -69,9 +69,9 @@ func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error 
 	if err != nil {
 		return err
 	}
-	set, err := spec.Load(args...)
+	set, err := g.loadManifests(args)
 	if err != nil {
-		return fmt.Errorf("load manifests: %w", err)
+		return err
 	}
 	client, err := g.apiClient()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/sim"
@@ -59,6 +60,11 @@ type globals struct {
 	api       *api.Client
 	sim       *sim.Server
 	simServer *http.Server
+
+	// tokenOwners remembers which location each token (by hash) served in
+	// this run, so one token cannot be used for two locations.
+	tokensMu    sync.Mutex
+	tokenOwners map[[32]byte]tokenOwner
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.

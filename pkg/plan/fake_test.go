@@ -103,7 +103,7 @@ func richFixture() (*spec.Location, *fakeReader) {
 			"dynamicChannelSwitching": true, "timezoneToUse": "contact",
 			"workingHours": []any{map[string]any{"dayOfTheWeek": 1, "intervals": []any{map[string]any{"startHour": 9, "startMinute": 0, "endHour": 17, "endMinute": 0}}}},
 		}}},
-		{Name: "Sales", Settings: map[string]any{"mode": "suggestive", "businessName": "Clinic"}, ActionsDeclared: true,
+		{Name: "Sales", Settings: creatable(map[string]any{"mode": "suggestive", "businessName": "Clinic"}), ActionsDeclared: true,
 			Actions: []*spec.Action{{Name: "Escalate", Type: "transferBot", Details: map[string]any{"transferBotType": "default", "transferToBot": "Support", "enabled": true}}}},
 		{Name: "Support", Settings: map[string]any{"mode": "off"}},
 	}
@@ -135,4 +135,13 @@ func richFixture() (*spec.Location, *fakeReader) {
 		},
 	}
 	return loc, r
+}
+
+// creatable adds the fields the API requires to create an agent.
+func creatable(settings map[string]any) map[string]any {
+	if settings == nil {
+		settings = map[string]any{}
+	}
+	settings["personality"], settings["goal"], settings["instructions"] = "Kind.", "Help.", "Answer."
+	return settings
 }

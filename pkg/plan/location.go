@@ -254,7 +254,12 @@ func (st *locationState) agentChanges(a *spec.Agent, la *liveAgent) ([]Change, e
 	normalize(desired)
 	var out []Change
 	agentID := ""
+	var createErr error
 	if la == nil {
+		if missing := missingForCreate(desired); len(missing) > 0 {
+			createErr = fmt.Errorf("does not exist live, and creating it needs %s (the API requires them; a base may supply them)",
+				strings.Join(missing, ", "))
+		}
 		out = append(out, Change{Op: OpCreate, Kind: KindAgent, Agent: a.Name, After: desired,
 			Reason: "declared, not found live"})
 	} else {
@@ -269,17 +274,36 @@ func (st *locationState) agentChanges(a *spec.Agent, la *liveAgent) ([]Change, e
 	}
 	acts, err := st.actionChanges(a, la, agentID)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(createErr, err)
 	}
 	out = append(out, acts...)
 	fu, ok, err := st.followupChange(a, la, agentID, acts)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(createErr, err)
+	}
+	if createErr != nil {
+		return nil, createErr
 	}
 	if ok {
 		out = append(out, fu)
 	}
 	return out, nil
+}
+
+// createRequired are the fields CreateEmployeeDto requires besides the name.
+// A manifest may leave them out for an agent that exists (only declared
+// fields are compared), but not for one the plan must create.
+var createRequired = []string{"personality", "goal", "instructions"}
+
+// missingForCreate lists the createRequired fields desired lacks.
+func missingForCreate(desired map[string]any) []string {
+	var missing []string
+	for _, k := range createRequired {
+		if _, ok := desired[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	return missing
 }
 
 // liveAgentMap is a live agent's settings (with its name) in JSON types,

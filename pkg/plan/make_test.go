@@ -174,6 +174,11 @@ func TestMakeLocationErrors(t *testing.T) {
 			want:  `agent "A": 2 live agents have this name (ids x1, x2)`,
 		},
 		{
+			name:  "an agent to create lacks fields the API requires",
+			agent: &spec.Agent{Name: "A", Settings: map[string]any{"mode": "off", "goal": "Help."}},
+			want:  `agent "A": does not exist live, and creating it needs personality, instructions`,
+		},
+		{
 			name:  "pinned id not live",
 			agent: &spec.Agent{Name: "A", PinnedID: "gone"},
 			want:  `agent "A": pinned id gone does not exist live`,
@@ -232,9 +237,9 @@ func TestMakeUnmanagedAndPrune(t *testing.T) {
 
 func TestMakeFailingLocationAmongHealthy(t *testing.T) {
 	set := &spec.Set{Locations: []*spec.Location{
-		{ID: "b", Agents: []*spec.Agent{{Name: "A"}}},
-		{ID: "a", Agents: []*spec.Agent{{Name: "A"}}},
-		{ID: "c", Agents: []*spec.Agent{{Name: "A"}}},
+		{ID: "b", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
+		{ID: "a", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
+		{ID: "c", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
 	}}
 	connect := func(ctx context.Context, loc *spec.Location) (Reader, error) {
 		switch loc.ID {

@@ -56,6 +56,9 @@ func SummaryLine(p *Plan) string {
 	c := p.Count()
 	if c.Locations == 0 {
 		n := len(p.Locations) - c.Failed
+		if c.Failed > 0 && n == 0 {
+			return "No location could be planned."
+		}
 		if n == 1 {
 			return "No changes. 1 location is up to date."
 		}

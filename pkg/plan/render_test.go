@@ -24,7 +24,7 @@ func goldenPlan(t *testing.T) *Plan {
 	set := &spec.Set{Digest: "sha256-of-manifests", Locations: []*spec.Location{
 		rich,
 		{ID: "loc-b", Name: "Broken", TokenEnv: "BROKEN_TOKEN"},
-		{ID: "loc-c", Name: "Calm", Agents: []*spec.Agent{{Name: "Only"}}},
+		{ID: "loc-c", Name: "Calm", Agents: []*spec.Agent{{Name: "Only", Settings: creatable(nil)}}},
 	}}
 	connect := func(ctx context.Context, loc *spec.Location) (Reader, error) {
 		switch loc.ID {
@@ -94,6 +94,7 @@ func TestSummaryLine(t *testing.T) {
 		{"no changes", Plan{Locations: []LocationPlan{{}, {}, {Changes: []Change{ch(OpReport)}}}}, "No changes. 3 locations are up to date."},
 		{"one up to date", Plan{Locations: []LocationPlan{{}}}, "No changes. 1 location is up to date."},
 		{"failed not up to date", Plan{Locations: []LocationPlan{{}, {Error: "x"}}}, "No changes. 1 location is up to date."},
+		{"all failed", Plan{Locations: []LocationPlan{{Error: "x"}, {Error: "y"}}}, "No location could be planned."},
 		{"counts", Plan{Locations: []LocationPlan{{Changes: []Change{ch(OpCreate), ch(OpCreate), ch(OpUpdate)}}, {Changes: []Change{ch(OpDelete)}}, {}, {}}},
 			"Plan: 2 to create, 1 to update, 1 to delete across 2 of 4 locations."},
 		{"replace only when present", Plan{Locations: []LocationPlan{{Changes: []Change{ch(OpReplace)}}}},

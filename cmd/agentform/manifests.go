@@ -1,0 +1,27 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/agentform/agentform/pkg/spec"
+)
+
+// loadManifests loads the manifests for plan and apply. Invalid manifests are
+// printed one problem per line (FILE:LINE:COL: message, the form CI turns into
+// annotations) on stderr, and the command fails with a count.
+func (g *globals) loadManifests(paths []string) (*spec.Set, error) {
+	set, err := spec.Load(paths...)
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		for _, d := range diags {
+			fmt.Fprintln(g.stderr, d.String())
+		}
+		return nil, withCode(exitError1, fmt.Errorf("%d %s in the manifests; nothing was read or changed (agentform validate lists them too)",
+			len(diags), validatePlural(len(diags), "problem")))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load manifests: %w", err)
+	}
+	return set, nil
+}
