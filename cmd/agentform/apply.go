@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
-	"github.com/agentform/agentform/pkg/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -21,14 +19,10 @@ func init() { commandAdders = append(commandAdders, newApplyCmd) }
 
 // applyFlags are the flags of the apply command.
 type applyFlags struct {
-	autoApprove      bool
-	planFile         string
-	reportFile       string
-	parallelism      int
-	locations        []string
-	shard            string
-	maxDeletes       int
-	maxDeletePercent float64
+	autoApprove bool
+	planFile    string
+	reportFile  string
+	planSelection
 }
 
 // applyPrompt is the confirmation question asked on a terminal.
@@ -58,11 +52,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required when stdin is not a terminal)")
 	fl.StringVar(&f.planFile, "plan", "", "apply this saved plan file (from `agentform plan --format json --out FILE`)")
 	fl.StringVar(&f.reportFile, "report", "", "write the apply report as JSON to this file")
-	fl.IntVar(&f.parallelism, "parallelism", 16, "locations planned and applied at once")
-	fl.StringSliceVar(&f.locations, "location", nil, "plan only this location id (repeatable)")
-	fl.StringVar(&f.shard, "shard", "", "plan only shard I of N locations, as I/N (1-based, e.g. 2/4)")
-	fl.IntVar(&f.maxDeletes, "max-deletes", 0, "most deletes allowed across the plan (0: only prune locations and undeclared actions)")
-	fl.Float64Var(&f.maxDeletePercent, "max-delete-percent", 0, "most deletes allowed per location, in percent of its managed objects (0 disables)")
+	f.addFlags(fl)
 	g.addEndpointFlags(cmd)
 	return cmd
 }
@@ -83,16 +73,16 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	if err != nil {
 		return err
 	}
-	if err := plan.RenderText(g.stdout, p, plan.RenderOptions{Color: !g.noColor && applyIsTerminal(g.stdout)}); err != nil {
+	if err := plan.RenderText(g.stdout, p, plan.RenderOptions{Color: !g.noColor && isTerminal(g.stdout)}); err != nil {
 		return fmt.Errorf("render plan: %w", err)
 	}
-	if err := p.CheckSafety(plan.SafetyOptions{MaxDeletes: f.maxDeletes, MaxDeletePercent: f.maxDeletePercent}); err != nil {
+	if err := p.CheckSafety(f.safety()); err != nil {
 		return withCode(exitSafety, err)
 	}
 	if !p.HasChanges() {
 		fmt.Fprintln(g.stdout, "No changes to apply.")
 		if n := p.Count().Failed; n > 0 {
-			return withCode(exitError1, fmt.Errorf("%d %s could not be planned", n, applyPlural(n, "location", "locations")))
+			return withCode(exitError1, fmt.Errorf("%d %s could not be planned", n, plural(n, "location")))
 		}
 		return nil
 	}
@@ -107,7 +97,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	}
 	opts := apply.Options{Parallelism: f.parallelism}
 	var bar *apply.BarProgress
-	if applyIsTerminal(g.stderr) {
+	if isTerminal(g.stderr) {
 		bar = &apply.BarProgress{W: g.stderr}
 		opts.Progress = bar
 	} else {
@@ -152,21 +142,7 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 	if err != nil {
 		return nil, err
 	}
-	index, count, err := parseApplyShard(f.shard)
-	if err != nil {
-		return nil, err
-	}
-	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
-		return g.location(ctx, client, loc.ID, loc.TokenEnv)
-	}
-	p, err := plan.Make(ctx, set, connect, plan.Options{
-		Parallelism: f.parallelism, ToolVersion: version, Locations: f.locations,
-		ShardIndex: index, ShardCount: count,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
-	}
-	return p, nil
+	return f.makePlan(ctx, g, client, set)
 }
 
 func loadPlanFile(path string) (*plan.Plan, error) {
@@ -182,23 +158,9 @@ func loadPlanFile(path string) (*plan.Plan, error) {
 	return p, nil
 }
 
-// parseApplyShard reads --shard I/N (1-based) into a 0-based index and count.
-func parseApplyShard(s string) (index, count int, err error) {
-	if s == "" {
-		return 0, 0, nil
-	}
-	i, n, ok := strings.Cut(s, "/")
-	index, err1 := strconv.Atoi(i)
-	count, err2 := strconv.Atoi(n)
-	if !ok || err1 != nil || err2 != nil || count < 1 || index < 1 || index > count {
-		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
-	}
-	return index - 1, count, nil
-}
-
 // confirmApply asks for "yes" on a terminal; it refuses when stdin is not one.
 func (g *globals) confirmApply() error {
-	if !applyIsTerminal(g.stdin) {
+	if !isTerminal(g.stdin) {
 		return withCode(exitError1, errors.New("stdin is not a terminal, so apply cannot ask for confirmation: pass --auto-approve to apply unattended"))
 	}
 	fmt.Fprint(g.stdout, "\n"+applyPrompt)
@@ -237,27 +199,10 @@ func applyExit(rep *apply.Report) error {
 		return withCode(exitError1, errors.New("interrupted: steps in flight finished, no new step was started; run apply again"))
 	case rep.Failed():
 		return withCode(exitError1, fmt.Errorf("%d %s failed", c.FailedLocations+c.InterruptedLocations,
-			applyPlural(c.FailedLocations+c.InterruptedLocations, "location", "locations")))
+			plural(c.FailedLocations+c.InterruptedLocations, "location")))
 	case rep.Stale():
 		return withCode(exitStale, fmt.Errorf("%d %s refused as stale (the others were applied): plan again",
-			c.StaleLocations, applyPlural(c.StaleLocations, "location", "locations")))
+			c.StaleLocations, plural(c.StaleLocations, "location")))
 	}
 	return nil
-}
-
-// applyIsTerminal reports whether v is a character device (a terminal).
-func applyIsTerminal(v any) bool {
-	f, ok := v.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func applyPlural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

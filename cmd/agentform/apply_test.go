@@ -274,9 +274,9 @@ func TestParseApplyShard(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			i, n, err := parseApplyShard(tt.in)
+			i, n, err := parseShard(tt.in)
 			if (err == nil) != tt.ok || (tt.ok && (i != tt.index || n != tt.count)) {
-				t.Fatalf("parseApplyShard(%q) = %d, %d, %v", tt.in, i, n, err)
+				t.Fatalf("parseShard(%q) = %d, %d, %v", tt.in, i, n, err)
 			}
 		})
 	}

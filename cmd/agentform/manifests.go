@@ -18,7 +18,7 @@ func (g *globals) loadManifests(paths []string) (*spec.Set, error) {
 			fmt.Fprintln(g.stderr, d.String())
 		}
 		return nil, withCode(exitError1, fmt.Errorf("%d %s in the manifests; nothing was read or changed (agentform validate lists them too)",
-			len(diags), validatePlural(len(diags), "problem")))
+			len(diags), plural(len(diags), "problem")))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load manifests: %w", err)

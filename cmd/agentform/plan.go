@@ -1,31 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/agentform/agentform/pkg/plan"
-	"github.com/agentform/agentform/pkg/spec"
 )
 
 func init() { commandAdders = append(commandAdders, newPlanCmd) }
 
 // planFlags are the flags of the plan command.
 type planFlags struct {
-	parallelism      int
-	locations        []string
-	shard            string
+	planSelection
 	format           string
 	out              string
 	detailedExitcode bool
-	maxDeletes       int
-	maxDeletePercent float64
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -48,24 +41,16 @@ func newPlanCmd(g *globals) *cobra.Command {
 	}
 	g.addEndpointFlags(cmd)
 	fl := cmd.Flags()
-	fl.IntVar(&f.parallelism, "parallelism", plan.DefaultParallelism, "locations read at once")
-	fl.StringArrayVar(&f.locations, "location", nil, "plan only this location id (repeatable)")
-	fl.StringVar(&f.shard, "shard", "", "plan only shard I of N (1-based), e.g. 2/4")
+	f.addFlags(fl)
 	fl.StringVar(&f.format, "format", "text", "output format: text, json or markdown")
 	fl.StringVar(&f.out, "out", "", "save the plan to this file (for apply and show)")
 	fl.BoolVar(&f.detailedExitcode, "detailed-exitcode", false, "exit 2 when the plan has changes")
-	fl.IntVar(&f.maxDeletes, "max-deletes", 0, "most deletes allowed across the plan (0: deletes only where prune or the actions: list asks for them)")
-	fl.Float64Var(&f.maxDeletePercent, "max-delete-percent", 0, "most deletes allowed per location, in percent of its managed objects (locations with 10 or more; 0 disables)")
 	return cmd
 }
 
 func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error {
 	g.readOnly = true // with --sandbox: plan gets a read-only token
 	render, err := renderer(f.format, g)
-	if err != nil {
-		return err
-	}
-	shardIndex, shardCount, err := parseShard(f.shard)
 	if err != nil {
 		return err
 	}
@@ -77,28 +62,14 @@ func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error 
 	if err != nil {
 		return fmt.Errorf("api client: %w", err)
 	}
-	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
-		tokenEnv := loc.TokenEnv
-		if tokenEnv == "" {
-			tokenEnv = spec.DefaultTokenEnv
-		}
-		l, err := g.location(ctx, client, loc.ID, tokenEnv)
-		if err != nil {
-			return nil, err
-		}
-		return l, nil
-	}
-	p, err := plan.Make(ctx, set, connect, plan.Options{
-		Parallelism: f.parallelism, ToolVersion: version,
-		Locations: f.locations, ShardIndex: shardIndex, ShardCount: shardCount,
-	})
+	p, err := f.makePlan(ctx, g, client, set)
 	if err != nil {
 		return err
 	}
 	if err := render(g.stdout, p); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
-	if err := p.CheckSafety(plan.SafetyOptions{MaxDeletes: f.maxDeletes, MaxDeletePercent: f.maxDeletePercent}); err != nil {
+	if err := p.CheckSafety(f.safety()); err != nil {
 		return withCode(exitSafety, fmt.Errorf("%w (plan not saved)", err))
 	}
 	if f.out != "" {
@@ -115,34 +86,17 @@ func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error 
 	return nil
 }
 
-// savePlan writes the plan file.
+// savePlan writes the plan file (through a temporary file and a rename, so a
+// failed write never leaves half a plan).
 func savePlan(path string, p *plan.Plan) error {
-	file, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := plan.Save(file, p); err != nil {
-		file.Close()
+	var buf bytes.Buffer
+	if err := plan.Save(&buf, p); err != nil {
 		return err
 	}
-	if err := file.Close(); err != nil {
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("save plan: %w", err)
 	}
 	return nil
-}
-
-// parseShard reads --shard I/N (1-based) into a 0-based index and a count.
-func parseShard(s string) (index, count int, err error) {
-	if s == "" {
-		return 0, 0, nil
-	}
-	i, n, ok := strings.Cut(s, "/")
-	idx, err1 := strconv.Atoi(i)
-	cnt, err2 := strconv.Atoi(n)
-	if !ok || err1 != nil || err2 != nil || cnt < 1 || idx < 1 || idx > cnt {
-		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 ≤ I ≤ N, e.g. 1/4", s)
-	}
-	return idx - 1, cnt, nil
 }
 
 // renderer picks the output function of --format.
@@ -157,14 +111,4 @@ func renderer(format string, g *globals) (func(io.Writer, *plan.Plan) error, err
 		return func(w io.Writer, p *plan.Plan) error { return plan.RenderMarkdown(w, p, 0) }, nil
 	}
 	return nil, fmt.Errorf("--format %q: want text, json or markdown", format)
-}
-
-// isTerminal reports whether w is a character device (a TTY).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -95,19 +95,11 @@ func summarize(set *spec.Set, diags spec.Diagnostics) validateReport {
 func printValidateText(g *globals, r validateReport, diags spec.Diagnostics) {
 	if r.Valid {
 		fmt.Fprintf(g.stdout, "%d %s, %d %s, %d %s: valid\n",
-			r.Locations, validatePlural(r.Locations, "location"), r.Agents, validatePlural(r.Agents, "agent"), r.Actions, validatePlural(r.Actions, "action"))
+			r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action"))
 		return
 	}
 	for _, d := range diags {
 		fmt.Fprintln(g.stdout, d.String())
 	}
-	fmt.Fprintf(g.stderr, "%d %s\n", len(diags), validatePlural(len(diags), "error"))
-}
-
-// validatePlural returns word, with an s unless n is 1.
-func validatePlural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
+	fmt.Fprintf(g.stderr, "%d %s\n", len(diags), plural(len(diags), "error"))
 }

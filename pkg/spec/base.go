@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -11,71 +12,90 @@ type baseEntry struct {
 	agent *node
 }
 
-// resolveAgents merges each agent of a location over its base chain.
-func (l *loader) resolveAgents(agents *node, file string) *node {
+// resolveAgents merges each agent of a location over its base chain. It
+// also returns the paths of the agents whose chain could not be resolved
+// (unknown base, cycle, unusable base file): their fields are incomplete, so
+// missing ones are not reported on top of the base problem.
+func (l *loader) resolveAgents(agents *node, file string) (*node, map[string]bool) {
 	if agents == nil || agents.kind != seqKind {
-		return agents
+		return agents, nil
 	}
+	unresolved := map[string]bool{}
 	out := *agents
 	out.items = make([]*node, len(agents.items))
 	for i, a := range agents.items {
-		out.items[i] = l.resolveAgent(a, file, fmt.Sprintf("agents[%d]", i), nil)
+		path := fmt.Sprintf("agents[%d]", i)
+		var ok bool
+		out.items[i], ok = l.resolveAgent(a, file, path, nil)
+		if !ok {
+			unresolved[path] = true
+		}
 	}
-	return &out
+	return &out, unresolved
 }
 
 // resolveAgent returns agent merged over its base (recursively), without the
-// base key. file is where agent was written; chain holds the base files
-// already being resolved, to detect cycles.
-func (l *loader) resolveAgent(agent *node, file, path string, chain []string) *node {
+// base key, and whether the whole chain resolved. file is where agent was
+// written; chain holds the base files already being resolved, to detect
+// cycles.
+func (l *loader) resolveAgent(agent *node, file, path string, chain []string) (*node, bool) {
 	if agent == nil || agent.kind != mapKind {
-		return agent
+		return agent, true
 	}
 	bf := agent.field("base")
 	if bf == nil {
-		return agent
+		return agent, true
 	}
 	own := agent.without("base")
 	name, ok := bf.value.str()
 	if !ok || name == "" {
 		l.d.add(bf.value.pos, joinPath(path, "base"), "must be a base name or a relative .yaml path")
-		return own
+		return own, false
 	}
 	basePath, tried := l.findBase(file, name)
 	if basePath == "" {
 		l.d.add(bf.value.pos, joinPath(path, "base"), "unknown base %q: %s", name, tried)
-		return own
+		return own, false
 	}
 	for i, p := range chain {
 		if p == basePath {
 			cycle := append(append([]string{}, chain[i:]...), basePath)
 			l.d.add(bf.value.pos, joinPath(path, "base"), "base cycle: %s", strings.Join(cycle, " -> "))
-			return own
+			return own, false
 		}
 	}
 	base := l.loadBase(basePath)
 	if base == nil {
-		return own
+		return own, false
 	}
-	resolved := l.resolveAgent(base, basePath, "", append(chain, basePath))
-	return merge(resolved, own)
+	resolved, ok := l.resolveAgent(base, basePath, "", append(chain, basePath))
+	return merge(resolved, own), ok
 }
 
 // findBase locates a base by name: a relative path when it ends in .yaml or
-// .yml, otherwise bases/<name>.yaml (or .yml) in the nearest bases/ folder at
-// or above the manifest's folder that holds it. It returns "" and a
-// description of what was tried when nothing matches.
+// .yml, or starts with ./ or ../ (.yaml then .yml are added when it has no
+// such extension); otherwise bases/<name>.yaml (or .yml) in the nearest
+// bases/ folder at or above the manifest's folder that holds it. It returns
+// "" and a description of what was tried when nothing matches.
 func (l *loader) findBase(fromFile, name string) (found, tried string) {
 	dir := l.src.dir(fromFile)
-	if isManifestName(name) {
+	if isManifestName(name) || isRelativePath(name) || l.src.isAbs(name) {
 		p := name
 		if !l.src.isAbs(name) {
 			p = l.src.join(dir, name)
 		}
-		if l.isFile(p) {
-			return p, ""
+		if isManifestName(name) {
+			if l.isFile(p) {
+				return p, ""
+			}
+			return "", p + " does not exist"
 		}
-		return "", p + " does not exist"
+		for _, ext := range []string{".yaml", ".yml"} {
+			if l.isFile(p + ext) {
+				return p + ext, ""
+			}
+		}
+		return "", fmt.Sprintf("a relative base path must end in .yaml or .yml (neither %[1]s.yaml nor %[1]s.yml exists)", p)
 	}
 	for _, anc := range l.src.ancestors(dir) {
 		for _, ext := range []string{".yaml", ".yml"} {
@@ -86,6 +106,13 @@ func (l *loader) findBase(fromFile, name string) (found, tried string) {
 		}
 	}
 	return "", fmt.Sprintf("no %[1]s/%[2]s.yaml or %[1]s/%[2]s.yml in %[3]s or any folder above", basesDir, name, dir)
+}
+
+// isRelativePath reports whether a base name is written as a path relative
+// to the manifest (./x or ../x) rather than a name under bases/.
+func isRelativePath(name string) bool {
+	slashed := filepath.ToSlash(name)
+	return strings.HasPrefix(slashed, "./") || strings.HasPrefix(slashed, "../")
 }
 
 func (l *loader) isFile(p string) bool {

@@ -1,6 +1,10 @@
 package spec
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // checkSemantics reports what the schema cannot express: duplicate names and
 // pinned ids, follow-up actions that do not exist or are not advancedFollowup,
@@ -42,6 +46,7 @@ func checkSemantics(doc *node, d *diags) {
 func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 	self, _ := a.get("name").str()
 	types := map[string]string{} // action name → type
+	var actionNames []string
 	firsts := map[string]Pos{}
 	if actions := a.get("actions"); actions != nil && actions.kind == seqKind {
 		for j, act := range actions.items {
@@ -58,6 +63,7 @@ func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 			firsts[name] = n.pos
 			typ, _ := act.get("type").str()
 			types[name] = typ
+			actionNames = append(actionNames, name)
 			checkAgentRef(act, typ, apath, self, agentNames, d)
 		}
 	}
@@ -74,7 +80,7 @@ func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 		typ, exists := types[name]
 		switch {
 		case !exists:
-			d.add(it.pos, p, "no action named %q in this agent", name)
+			d.add(it.pos, p, "no action named %q in this agent%s", name, didYouMean(name, actionNames))
 		case typ != "advancedFollowup":
 			d.add(it.pos, p, "action %q has type %s; follow-up settings apply only to advancedFollowup actions", name, typ)
 		}
@@ -100,12 +106,29 @@ func checkAgentRef(act *node, typ, path, self string, agentNames map[string]Pos,
 	}
 	p := path + ".details." + key
 	if _, declared := agentNames[target]; !declared {
-		d.add(ref.pos, p, "no agent named %q in this location (agents are referenced by name)", target)
+		var others []string
+		for name := range agentNames {
+			if name != self {
+				others = append(others, name)
+			}
+		}
+		slices.Sort(others)
+		d.add(ref.pos, p, "no agent named %q in this location (agents are referenced by name)%s", target, didYouMean(target, others))
 		return
 	}
 	if target == self {
 		d.add(ref.pos, p, "an agent cannot transfer to itself")
 	}
+}
+
+// didYouMean returns ` (did you mean "X"?)` when one of names is close to s
+// (at most 2 edits, and fewer than half of s's characters), or "".
+func didYouMean(s string, names []string) string {
+	best := closest(s, names)
+	if best == "" || 2*editDistance(strings.ToLower(s), strings.ToLower(best)) >= len(s) {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
 // checkLocationIDs reports a location id declared by more than one document.

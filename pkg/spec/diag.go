@@ -68,6 +68,9 @@ func (ds Diagnostics) sortAndDedupe() Diagnostics {
 // diags collects diagnostics while loading.
 type diags struct{ list Diagnostics }
 
+// add records a diagnostic. Anything shaped like a credential in the path or
+// the message is replaced by redacted, so no producer can echo a token a
+// manifest holds into text or JSON output.
 func (d *diags) add(pos Pos, path, format string, args ...any) {
-	d.list = append(d.list, Diagnostic{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...)})
+	d.list = append(d.list, Diagnostic{Pos: pos, Path: redact(path), Message: redact(fmt.Sprintf(format, args...))})
 }

@@ -95,14 +95,22 @@ func (l *loader) digest() ([]string, string) {
 }
 
 // loadFile parses every document of one manifest file and validates each.
+// A file without any document (empty, or only comments) is an error: it
+// was named or found as a manifest but declares nothing.
 func (l *loader) loadFile(name string) []*document {
 	data, err := l.read(name)
 	if err != nil {
 		l.d.add(Pos{File: name}, "", "%s", describeFSError(err))
 		return nil
 	}
+	before := len(l.d.list)
+	raws := l.parse(name, data)
+	if len(raws) == 0 && len(l.d.list) == before {
+		l.d.add(Pos{File: name, Line: 1, Col: 1}, "", "no Location document in this file")
+		return nil
+	}
 	var docs []*document
-	for _, raw := range l.parse(name, data) {
+	for _, raw := range raws {
 		if doc := l.loadDocument(name, raw); doc != nil {
 			docs = append(docs, doc)
 		}
@@ -140,16 +148,70 @@ func (l *loader) parse(name string, data []byte) []*node {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError reports a YAML parse error at its line.
+// syntaxError reports a YAML parse error at the line and column it is on,
+// or at 1:1 when the parser gives no clue, so that every syntax error can be
+// annotated.
 func (l *loader) syntaxError(name string, data []byte, err error) {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		line = syntaxErrorLine(data, line, msg)
-		l.d.add(Pos{File: name, Line: line, Col: 1}, "", "YAML syntax error: %s", m[2])
+		if tabLine, col := tabIndent(data, line, strings.Contains(m[2], "tab")); tabLine > 0 {
+			l.d.add(Pos{File: name, Line: tabLine, Col: col}, "", "YAML syntax error: tabs are not allowed for indentation in YAML; use spaces")
+			return
+		}
+		l.d.add(Pos{File: name, Line: max(line, 1), Col: 1}, "", "YAML syntax error: %s", m[2])
 		return
 	}
-	l.d.add(Pos{File: name}, "", "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
+	text := strings.TrimPrefix(msg, "yaml: ")
+	line, col := locateSyntaxError(data, text)
+	if line == 0 {
+		line, col = 1, 1
+	}
+	l.d.add(Pos{File: name, Line: line, Col: col}, "", "YAML syntax error: %s", text)
+}
+
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '([^']*)' referenced$`)
+
+// locateSyntaxError finds the position of errors the parser reports without
+// a line: an alias to an unknown anchor and a %YAML directive the parser does
+// not support. It returns 0, 0 when it cannot tell.
+func locateSyntaxError(data []byte, text string) (line, col int) {
+	var target string
+	switch m := unknownAnchor.FindStringSubmatch(text); {
+	case m != nil:
+		target = "*" + m[1]
+	case strings.Contains(text, "incompatible YAML document"):
+		target = "%YAML"
+	default:
+		return 0, 0
+	}
+	for i, l := range strings.SplitAfter(string(data), "\n") {
+		if c := strings.Index(l, target); c >= 0 {
+			return i + 1, c + 1
+		}
+	}
+	return 0, 0
+}
+
+// tabIndent returns the position of a tab in the indentation of line (1-based),
+// or, when anyLater is set, of the first line from there on indented with a
+// tab; 0, 0 if there is none.
+func tabIndent(data []byte, line int, anyLater bool) (int, int) {
+	lines := strings.SplitAfter(string(data), "\n")
+	for i := max(line, 1) - 1; i < len(lines); i++ {
+		rest := strings.TrimLeft(lines[i], " \t")
+		if strings.TrimSpace(rest) == "" {
+			continue // a blank line's whitespace indents nothing
+		}
+		if indent := lines[i][:len(lines[i])-len(rest)]; strings.Contains(indent, "\t") {
+			return i + 1, strings.IndexByte(indent, '\t') + 1
+		}
+		if !anyLater {
+			break
+		}
+	}
+	return 0, 0
 }
 
 // syntaxErrorLine finds the line a YAML error is really on. The parser
@@ -198,60 +260,105 @@ func decodeAll(data []byte) error {
 
 // loadDocument checks one document's header, merges bases, expands
 // variables, and validates the result against the schema and the semantic
-// rules. It returns nil for a document that is not a Location at all.
+// rules. It returns nil for a document that is not a Location at all. The
+// secret scan runs first, whatever the rest of the document holds.
 func (l *loader) loadDocument(file string, raw *node) *document {
+	scanSecrets(raw, "", &l.d)
 	if raw.kind != mapKind {
 		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
 		return nil
 	}
-	if !checkHeader(raw, &l.d) {
-		return nil
+	headerOK, foreign := checkHeader(raw, &l.d)
+	if foreign {
+		return nil // another kind of document: its fields mean something else
 	}
-	scanSecrets(raw, "", &l.d)
 	vars := declaredVars(raw)
-	doc := raw.without()
+	doc := emptyForNull(raw.without(), "vars", "agents")
+	var unresolved map[string]bool
 	for i := range doc.fields {
 		f := &doc.fields[i]
 		switch f.key {
 		case "agents":
-			f.value = l.resolveAgents(f.value, file)
+			f.value, unresolved = l.resolveAgents(f.value, file)
 			f.value = expandVars(f.value, vars, f.key, file, &l.d)
 		case "location":
 			f.value = expandVars(f.value, vars, f.key, file, &l.d)
 		}
 	}
-	validateSchema(doc, &l.d)
+	mark := len(l.d.list)
+	validateSchema(doc, &l.d, unresolved)
+	if !headerOK {
+		// checkHeader has said it better than the schema's const and required.
+		kept := l.d.list[:mark]
+		for _, dg := range l.d.list[mark:] {
+			if dg.Path != "apiVersion" && dg.Path != "kind" {
+				kept = append(kept, dg)
+			}
+		}
+		l.d.list = kept
+	}
 	checkSemantics(doc, &l.d)
 	return &document{file: file, doc: doc}
 }
 
-// checkHeader reports a wrong or missing apiVersion or kind; false means the
-// document is not one agentform can read.
-func checkHeader(root *node, d *diags) bool {
-	ok := true
+// checkHeader reports a wrong or missing apiVersion or kind. ok is false when
+// either is wrong; foreign is true when kind is not Location (missing, or
+// another kind, such as a base file given as a manifest), so the document's
+// other fields cannot be checked as a Location's.
+func checkHeader(root *node, d *diags) (ok, foreign bool) {
+	ok = true
 	for _, want := range []struct{ key, value string }{{"apiVersion", APIVersion}, {"kind", KindLocation}} {
 		n := root.get(want.key)
 		if n == nil {
 			d.add(root.pos, want.key, "required field is missing (want %q)", want.value)
 			ok = false
+			foreign = foreign || want.key == "kind"
 			continue
 		}
 		if s, isStr := n.str(); !isStr || s != want.value {
 			d.add(n.pos, want.key, "must be %q (got %s)", want.value, describeValue(n.toJSON()))
 			ok = false
+			foreign = foreign || want.key == "kind"
 		}
 	}
-	return ok
+	return ok, foreign
 }
 
-// declaredVars returns the document's string-valued vars.
+// emptyForNull returns doc with the named keys written without a value (null)
+// replaced by an empty mapping (vars) or list (agents): "vars:" alone means
+// no variables.
+func emptyForNull(doc *node, keys ...string) *node {
+	for i, f := range doc.fields {
+		if !containsString(keys, f.key) || f.value.kind != scalarKind || f.value.value != nil {
+			continue
+		}
+		empty := &node{kind: mapKind, pos: f.value.pos}
+		if f.key == "agents" {
+			empty = &node{kind: seqKind, pos: f.value.pos, items: []*node{}}
+		}
+		doc.fields[i].value = empty
+	}
+	return doc
+}
+
+// declaredVars returns the document's vars: strings as they are, numbers and
+// booleans as written in YAML (78701, true). A variable with a value of
+// another type is declared with an empty value: the schema reports the value,
+// and its uses must not be reported as undefined on top.
 func declaredVars(root *node) map[string]string {
 	vars := map[string]string{}
-	if v := root.get("vars"); v != nil {
-		for _, f := range v.fields {
-			if s, ok := f.value.str(); ok {
-				vars[f.key] = s
-			}
+	v := root.get("vars")
+	if v == nil {
+		return vars
+	}
+	for _, f := range v.fields {
+		switch val := f.value.value.(type) {
+		case string:
+			vars[f.key] = val
+		case float64, bool:
+			vars[f.key] = f.value.text
+		default:
+			vars[f.key] = ""
 		}
 	}
 	return vars

@@ -197,6 +197,10 @@ func TestLoadFileProblems(t *testing.T) {
 		{"missing path", fstest.MapFS{}, []string{"nope.yaml"}, "nope.yaml: no such file or directory"},
 		{"folder without manifests", fstest.MapFS{"d/bases/b.yaml": {Data: []byte("mode: off\n")}, "d/x.txt": {}}, []string{"d"},
 			"d: no *.yaml or *.yml manifests in this folder (bases/ folders are not searched)"},
+		{"empty file given by name", fstest.MapFS{"e.yaml": {}}, []string{"e.yaml"},
+			"e.yaml:1:1: no Location document in this file"},
+		{"comment-only file found in a folder", fstest.MapFS{"d/a.yaml": {Data: []byte(head)}, "d/b.yml": {Data: []byte("# todo\n")}}, []string{"d"},
+			"d/b.yml:1:1: no Location document in this file"},
 		{"alias bomb", fstest.MapFS{"l.yaml": {Data: []byte(aliasBomb())}}, []string{"l.yaml"},
 			"l.yaml:1:1: document too large (more than 200000 values after alias expansion)"},
 	}

@@ -24,7 +24,8 @@ const (
 type node struct {
 	kind   shape
 	pos    Pos
-	value  any // scalar: string, float64, bool or nil
+	value  any    // scalar: string, float64, bool or nil
+	text   string // scalar: the text as written in the YAML source
 	fields []field
 	items  []*node
 }
@@ -166,7 +167,7 @@ func (c *converter) convert(y *yaml.Node, path string) *node {
 		}
 		return n
 	default:
-		return &node{kind: scalarKind, pos: c.pos(y), value: scalarValue(y)}
+		return &node{kind: scalarKind, pos: c.pos(y), value: scalarValue(y), text: y.Value}
 	}
 }
 

@@ -77,8 +77,11 @@ func compileSchemas() (*compiledSchemas, error) {
 }
 
 // validateSchema validates a Location document and reports each failing
-// leaf at the node the instance location points to.
-func validateSchema(doc *node, d *diags) {
+// leaf at the node the instance location points to. unresolved holds the
+// paths of agents whose base could not be resolved: fields missing from them
+// (or from their nested mappings, which a base would have merged into) are
+// not reported, since the base problem already is.
+func validateSchema(doc *node, d *diags, unresolved map[string]bool) {
 	c, err := loadSchemas()
 	if err != nil {
 		d.add(doc.pos, "", "internal error: %v", err)
@@ -94,7 +97,7 @@ func validateSchema(doc *node, d *diags) {
 		return
 	}
 	for _, leaf := range leaves(ve) {
-		c.report(leaf, doc, d)
+		c.report(leaf, doc, d, unresolved)
 	}
 }
 
@@ -111,7 +114,7 @@ func leaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
 }
 
 // report turns one schema error into diagnostics.
-func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *diags) {
+func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *diags, unresolved map[string]bool) {
 	n, path, keyPos := locate(doc, e.InstanceLocation)
 	sub := c.subschema(e.SchemaURL)
 	custom, _ := sub["errorMessage"].(string)
@@ -123,7 +126,15 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 	}
 	switch k := e.ErrorKind.(type) {
 	case *kind.Required:
+		if mergedFromUnresolved(path, unresolved) {
+			return
+		}
+		when := c.condition(e.SchemaURL)
 		for _, m := range k.Missing {
+			if when != "" {
+				d.add(n.pos, joinPath(path, m), "%s is required when %s", m, when)
+				continue
+			}
 			d.add(n.pos, joinPath(path, m), "required field is missing")
 		}
 	case *kind.AdditionalProperties:
@@ -144,11 +155,13 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 			d.add(pos, joinPath(path, p), "%s", msg)
 		}
 	case *kind.Type:
-		d.add(n.pos, path, "must be %s (got %s)", typeNames(k.Want), typeName(k.Got))
+		d.add(n.pos, path, "must be %s (got %s)", typeNames(k.Want), describeValue(n.toJSON()))
 	case *kind.Enum:
-		want := make([]string, len(k.Want))
-		for i, w := range k.Want {
-			want[i] = plainValue(w)
+		want := make([]string, 0, len(k.Want))
+		for _, w := range k.Want {
+			if w != nil { // null is how a value is cleared, not a choice to offer
+				want = append(want, plainValue(w))
+			}
 		}
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be one of %s (got %s)", strings.Join(want, ", "), describeValue(k.Got)), k.Got))
 	case *kind.Const:
@@ -178,6 +191,51 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 	default:
 		d.add(n.pos, path, "is invalid (%s)", strings.Join(e.ErrorKind.KeywordPath(), "/"))
 	}
+}
+
+// mergedFromUnresolved reports whether path is an agent in unresolved, or a
+// mapping reached from one through mappings only: the places a base's fields
+// would have been merged into. Lists replace, so fields missing inside a list
+// item are the manifest's own.
+func mergedFromUnresolved(path string, unresolved map[string]bool) bool {
+	for agent := range unresolved {
+		if path == agent {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(path, agent+"."); ok && !strings.Contains(rest, "[") {
+			return true
+		}
+	}
+	return false
+}
+
+// condition describes the "if" that made a "then" schema apply, such as
+// "triggerWorkflow is true" or "handoverType is custom or contactRequest";
+// "" when url is not a then branch or its if is not a simple property test.
+func (c *compiledSchemas) condition(url string) string {
+	parent, ok := strings.CutSuffix(url, "/then")
+	if !ok {
+		return ""
+	}
+	cond, _ := c.subschema(parent)["if"].(map[string]any)
+	props, _ := cond["properties"].(map[string]any)
+	if len(props) != 1 {
+		return ""
+	}
+	for name, v := range props {
+		test, _ := v.(map[string]any)
+		if cv, ok := test["const"]; ok {
+			return name + " is " + plainValue(cv)
+		}
+		if ev, ok := test["enum"].([]any); ok && len(ev) > 0 {
+			vals := make([]string, len(ev))
+			for i, x := range ev {
+				vals[i] = plainValue(x)
+			}
+			return name + " is " + strings.Join(vals, " or ")
+		}
+	}
+	return ""
 }
 
 // locate follows an instance location from doc and returns the node, its
@@ -295,7 +353,10 @@ func typeNames(ts []string) string {
 	for i, t := range ts {
 		words[i] = typeName(t)
 	}
-	return strings.Join(words, " or ")
+	if len(words) < 3 {
+		return strings.Join(words, " or ")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 // plainValue formats an enum member unquoted (null for nil).

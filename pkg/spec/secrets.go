@@ -19,13 +19,25 @@ var tokenLike = regexp.MustCompile(`(?i)\bpit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
 	`|\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` +
 	`|\bbearer\s+[A-Za-z0-9._~+/=-]{16,}`)
 
+// redacted replaces token-shaped text in diagnostics.
+const redacted = "[REDACTED]"
+
+// redact replaces every token-shaped part of s by redacted.
+func redact(s string) string { return tokenLike.ReplaceAllLiteralString(s, redacted) }
+
 // scanSecrets reports credential-named keys and token-shaped strings anywhere
 // under n. Messages never repeat the value.
 func scanSecrets(n *node, path string, d *diags) {
+	if n == nil {
+		return
+	}
 	switch n.kind {
 	case mapKind:
 		for _, f := range n.fields {
 			p := joinPath(path, f.key)
+			if tokenLike.MatchString(f.key) {
+				d.add(f.keyPos, p, "key looks like a literal access token, which is not allowed in a manifest: tokens come only from the environment variable named in location.tokenEnv")
+			}
 			if secretKeys[strings.ToLower(f.key)] {
 				d.add(f.keyPos, p, "a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv")
 				continue

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/spec"
+)
+
+// planSelection are the flags plan and apply share: which locations to plan,
+// how many at once, and the delete guards.
+type planSelection struct {
+	parallelism      int
+	locations        []string
+	shard            string
+	maxDeletes       int
+	maxDeletePercent float64
+}
+
+func (s *planSelection) addFlags(fl *pflag.FlagSet) {
+	fl.IntVar(&s.parallelism, "parallelism", plan.DefaultParallelism, "locations read (and applied) at once")
+	fl.StringArrayVar(&s.locations, "location", nil, "plan only this location id (repeatable)")
+	fl.StringVar(&s.shard, "shard", "", "plan only shard I of N (1-based), e.g. 2/4")
+	fl.IntVar(&s.maxDeletes, "max-deletes", 0, "most deletes allowed across the plan (0: deletes only where prune or the actions: list asks for them)")
+	fl.Float64Var(&s.maxDeletePercent, "max-delete-percent", 0, "most deletes allowed per location, in percent of its managed objects (locations with 10 or more; 0 disables)")
+}
+
+// makePlan plans the selected locations of set, reading live state with each
+// location's token.
+func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Client, set *spec.Set) (*plan.Plan, error) {
+	if s.parallelism < 1 {
+		return nil, fmt.Errorf("--parallelism %d: want at least 1", s.parallelism)
+	}
+	index, count, err := parseShard(s.shard)
+	if err != nil {
+		return nil, err
+	}
+	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
+		return g.location(ctx, client, loc.ID, loc.TokenEnv)
+	}
+	p, err := plan.Make(ctx, set, connect, plan.Options{
+		Parallelism: s.parallelism, ToolVersion: version,
+		Locations: s.locations, ShardIndex: index, ShardCount: count,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return p, nil
+}
+
+// safety are the delete guards of the flags.
+func (s *planSelection) safety() plan.SafetyOptions {
+	return plan.SafetyOptions{MaxDeletes: s.maxDeletes, MaxDeletePercent: s.maxDeletePercent}
+}
+
+// parseShard reads --shard I/N (1-based) into a 0-based index and a count.
+func parseShard(s string) (index, count int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	i, n, ok := strings.Cut(s, "/")
+	idx, err1 := strconv.Atoi(i)
+	cnt, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || cnt < 1 || idx < 1 || idx > cnt {
+		return 0, 0, fmt.Errorf("--shard %q: want I/N with 1 ≤ I ≤ N, e.g. 1/4", s)
+	}
+	return idx - 1, cnt, nil
+}
+
+// isTerminal reports whether v is a character device (a TTY).
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// plural returns word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

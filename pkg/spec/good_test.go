@@ -1,0 +1,65 @@
+package spec
+
+import (
+	"testing"
+	"testing/fstest"
+)
+
+// TestLoadGoodManifests holds manifests validate used to refuse wrongly, with
+// a check of what they load as.
+func TestLoadGoodManifests(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		check func(t *testing.T, set *Set)
+	}{
+		{"agent with only a name and a mode", loc(head + "agents:\n  - name: Front Desk\n    mode: off\n"),
+			func(t *testing.T, set *Set) {
+				a := set.Locations[0].Agents[0]
+				if a.Name != "Front Desk" || len(a.Settings) != 1 || a.Settings["mode"] != "off" {
+					t.Errorf("agent = %q %v, want Front Desk with only mode", a.Name, a.Settings)
+				}
+			}},
+		{"number and boolean vars used as written", loc(head + "vars:\n  zip: 78701\n  open: true\n  code: 01234\n  rate: 1.50\n" +
+			"agents:\n  - name: A\n    businessName: ${zip}-${open}-${code}-${rate}\n"),
+			func(t *testing.T, set *Set) {
+				if got := set.Locations[0].Agents[0].Settings["businessName"]; got != "78701-true-01234-1.50" {
+					t.Errorf("businessName = %v, want 78701-true-01234-1.50", got)
+				}
+			}},
+		{"null vars and agents", loc(head + "vars:\nagents:\n"),
+			func(t *testing.T, set *Set) {
+				if n := len(set.Locations[0].Agents); n != 0 {
+					t.Errorf("%d agents, want none", n)
+				}
+			}},
+		{"relative base path without extension", map[string]string{
+			"loc.yaml":              head + "agents:\n  - name: A\n    base: ./shared/minimal\n",
+			"shared/minimal.yml":    "mode: suggestive\n",
+			"shared/minimal/x.yaml": "not: used\n",
+		}, func(t *testing.T, set *Set) {
+			if got := set.Locations[0].Agents[0].Settings["mode"]; got != "suggestive" {
+				t.Errorf("mode = %v, want suggestive from shared/minimal.yml", got)
+			}
+		}},
+		{"integers written as whole floats", loc(agentA + "    autoPilotMaxMessages: 10.0\n"),
+			func(t *testing.T, set *Set) {
+				if got := set.Locations[0].Agents[0].Settings["autoPilotMaxMessages"]; got != 10.0 {
+					t.Errorf("autoPilotMaxMessages = %v, want 10", got)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, content := range tt.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(content)}
+			}
+			set, err := LoadFS(fsys, "loc.yaml")
+			if err != nil {
+				t.Fatalf("LoadFS: %v", err)
+			}
+			tt.check(t, set)
+		})
+	}
+}
