@@ -136,6 +136,11 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 					f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
 			}
 		}
+		locs := make([]locationToken, len(p.Locations))
+		for i, lp := range p.Locations {
+			locs[i] = locationToken{lp.LocationID, lp.TokenEnv}
+		}
+		g.reserveTokens(locs)
 		return p, nil
 	}
 	set, err := g.loadManifests(args)

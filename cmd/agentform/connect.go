@@ -90,6 +90,12 @@ func (g *globals) tokenFor(locationID, tokenEnv string) (string, error) {
 	case strings.ContainsAny(token, " \t\r\n"):
 		return "", fmt.Errorf("location %s: %s holds white space inside the token: store the token alone", locationID, tokenEnv)
 	}
+	g.tokensMu.Lock()
+	conflict := g.tokenConflicts[locationID]
+	g.tokensMu.Unlock()
+	if conflict != "" {
+		return "", fmt.Errorf("location %s: %s", locationID, conflict)
+	}
 	if claimed, ok := api.TokenLocation(token); ok && claimed != locationID {
 		return "", fmt.Errorf("location %s: the token in %s belongs to location %s, not %s", locationID, tokenEnv, claimed, locationID)
 	}
@@ -105,6 +111,57 @@ func (g *globals) tokenFor(locationID, tokenEnv string) (string, error) {
 	}
 	g.tokenOwners[key] = tokenOwner{location: locationID, env: tokenEnv}
 	return token, nil
+}
+
+// locationToken names a location and the variable holding its token.
+type locationToken struct{ location, env string }
+
+// reserveTokens looks at the tokens of every location the run may touch
+// before any of them is used, and marks every location whose token another
+// location of the run also holds: tokenFor refuses all of them. (Refusing only
+// the second one would let the first read and write the other's agents: the
+// token, not the id, decides the location.)
+func (g *globals) reserveTokens(locs []locationToken) {
+	if g.sim != nil || g.sandbox != "" {
+		return // sandbox tokens are minted per location
+	}
+	byToken := map[[32]byte][]locationToken{}
+	var order [][32]byte
+	for _, l := range locs {
+		raw, _ := g.lookupEnv(l.env)
+		token := strings.TrimSpace(raw)
+		if token == "" {
+			continue
+		}
+		key := sha256.Sum256([]byte(token))
+		if _, seen := byToken[key]; !seen {
+			order = append(order, key)
+		}
+		byToken[key] = append(byToken[key], l)
+	}
+	g.tokensMu.Lock()
+	defer g.tokensMu.Unlock()
+	if g.tokenConflicts == nil {
+		g.tokenConflicts = map[string]string{}
+	}
+	for _, key := range order {
+		users := byToken[key]
+		ids := map[string]bool{}
+		var names []string
+		for _, u := range users {
+			if !ids[u.location] {
+				ids[u.location] = true
+			}
+			names = append(names, u.env+" (location "+u.location+")")
+		}
+		if len(ids) < 2 {
+			continue
+		}
+		msg := "one token serves " + strings.Join(names, ", ") + "; a token belongs to one location, so none of them is used"
+		for id := range ids {
+			g.tokenConflicts[id] = msg
+		}
+	}
 }
 
 // tokenOwner is the first location (and variable) a token was used for.

@@ -70,11 +70,29 @@ func TestPlanRefusesSharedToken(t *testing.T) {
 	writeManifest(t, dir, "a.yaml", "locA", "TOKEN_A", false, "Desk")
 	writeManifest(t, dir, "b.yaml", "locB", "TOKEN_B", false, "Desk")
 	tok := mint(t, s, "locA", "conversation-ai.readonly")
-	r := runCLI(t, map[string]string{"TOKEN_A": tok, "TOKEN_B": tok}, "plan", "--endpoint", url, dir)
-	if r.code != 1 || !strings.Contains(r.stdout+r.stderr, "holds the same token as") {
-		t.Fatalf("exit %d; want 1 and a shared-token error\n%s\n%s", r.code, r.stdout, r.stderr)
+	env := map[string]string{"TOKEN_A": tok, "TOKEN_B": tok}
+	for _, args := range [][]string{
+		{"plan", "--endpoint", url, dir},
+		{"apply", "--auto-approve", "--endpoint", url, dir},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			r := runCLI(t, env, args...)
+			out := r.stdout + r.stderr
+			// Both locations are refused: refusing only the second would let
+			// the first read (and apply write) the other location's agents.
+			if r.code != 1 || strings.Count(out, "one token serves TOKEN_A (location locA), TOKEN_B (location locB)") < 2 {
+				t.Fatalf("exit %d; want 1 and both locations refused\n%s", r.code, out)
+			}
+			if strings.Contains(out, tok) {
+				t.Fatal("output shows the token")
+			}
+		})
 	}
-	if strings.Contains(r.stdout+r.stderr, tok) {
-		t.Fatal("output shows the token")
+	if n := len(s.AgentsOf("locA")); n != 0 {
+		t.Fatalf("apply wrote %d agents with a shared token", n)
+	}
+	r := runCLI(t, map[string]string{"HIGHLEVEL_TOKEN": tok}, "export", "--endpoint", url, "--location", "locA", "--location", "locB", "--out", t.TempDir())
+	if r.code != 1 || !strings.Contains(r.stderr, "export one location per run") {
+		t.Fatalf("export of two locations with one token: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -42,11 +42,13 @@ func newExportCmd(g *globals) *cobra.Command {
 and writes one manifest per location. A plan on the result shows no changes.
 
 The token of a location named with --location comes from the variable named
-by --token-env. A --locations-file holds one location id per line, optionally
-followed by the name of the variable holding that location's token; blank lines
-and lines starting with # are ignored.`,
+by --token-env; the token decides the location, so one --location per run.
+For many locations use a --locations-file: one location id per line, followed
+by the name of the variable holding that location's token (default
+--token-env); blank lines and lines starting with # are ignored. Locations
+whose variables hold the same token are refused.`,
 		Example: `  HIGHLEVEL_TOKEN=... agentform export --location ve9EPM428h8vShlRW1KT --out locations/
-  agentform export --locations-file fleet.txt --out locations/
+  agentform export --locations-file fleet.txt --out locations/   # lines: "<id> HL_TOKEN_<NAME>"
   agentform export --sandbox --location ve9EPM428h8vShlRW1KT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -71,10 +73,18 @@ and lines starting with # are ignored.`,
 			if len(targets) > 1 && outDir == "" {
 				return fmt.Errorf("exporting %d locations needs --out DIR", len(targets))
 			}
+			if len(locations) > 1 && g.sandbox == "" {
+				return fmt.Errorf("%d --location flags would share the token in %s, but the token decides the location: export one location per run, or give each its own variable in a --locations-file", len(locations), tokenEnv)
+			}
 			client, err := g.apiClient()
 			if err != nil {
 				return err
 			}
+			locs := make([]locationToken, len(targets))
+			for i, t := range targets {
+				locs[i] = locationToken{t.id, t.tokenEnv}
+			}
+			g.reserveTokens(locs)
 			results := make([]*export.Result, len(targets))
 			errs := make([]error, len(targets))
 			group := errgroup.Group{}

@@ -65,6 +65,9 @@ type globals struct {
 	// this run, so one token cannot be used for two locations.
 	tokensMu    sync.Mutex
 	tokenOwners map[[32]byte]tokenOwner
+	// tokenConflicts are locations refused because another location of the
+	// run holds the same token (see reserveTokens).
+	tokenConflicts map[string]string
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.

@@ -42,6 +42,7 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 	if err != nil {
 		return nil, err
 	}
+	g.reserveTokens(setTokens(set))
 	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
 		return g.location(ctx, client, loc.ID, loc.TokenEnv)
 	}
@@ -90,4 +91,13 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// setTokens lists every location of set with its token variable.
+func setTokens(set *spec.Set) []locationToken {
+	out := make([]locationToken, len(set.Locations))
+	for i, l := range set.Locations {
+		out[i] = locationToken{l.ID, l.TokenEnv}
+	}
+	return out
 }
