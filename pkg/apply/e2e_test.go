@@ -330,3 +330,43 @@ func mintWrite(t testing.TB, s *sim.Server, loc string) string {
 	}
 	return tok
 }
+
+// TestE2EPinnedTwinOwnsItsNameForReferences: a hand-made agent shares the
+// name of a declared one; the manifest pins the declared one with id:, and
+// another agent transfers to that name. The pinned agent is the target.
+func TestE2EPinnedTwinOwnsItsNameForReferences(t *testing.T) {
+	sb := newSandbox(t, sim.Options{})
+	set := genSet("twin", 1, 2)
+	sb.mint(set)
+	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	var pinned string
+	for _, a := range sb.s.AgentsOf("twin0000") {
+		if a.Name == "Agent 1" {
+			pinned = a.ID
+		}
+	}
+	loc := sb.client.Location("twin0000", sb.token("twin0000"))
+	p, g, i := "x", "y", "z"
+	twin, err := loc.CreateAgent(context.Background(), api.AgentSettings{Name: "Agent 1", Personality: &p, Goal: &g, Instructions: &i})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Locations[0].Agents[1].PinnedID = pinned
+	// Change Agent 0's transfer so the plan must resolve "Agent 1" again.
+	set.Locations[0].Agents[0].Actions[2].Details["transferBotType"] = "Custom"
+	set.Locations[0].Agents[0].Actions[2].Details["transferBotExamples"] = []any{"sales please", "talk to sales"}
+	set.Locations[0].Agents[0].Actions[2].Details["transferBotTriggerCondition"] = "asks for sales"
+	pl := sb.plan(t, set)
+	if errs := planErrors(pl); len(errs) > 0 {
+		t.Fatalf("plan errors: %v", errs)
+	}
+	requireApplied(t, Apply(context.Background(), pl, sb.writers, Options{}))
+	requireNoChanges(t, sb.plan(t, set))
+	for _, a := range sb.s.AgentsOf("twin0000") {
+		for _, act := range a.Actions {
+			if a.Name == "Agent 0" && act.Name == "transfer" && act.Details["transferToBot"] != pinned {
+				t.Errorf("Agent 0 transfers to %v, want the pinned %s (not the twin %s)", act.Details["transferToBot"], pinned, twin.ID)
+			}
+		}
+	}
+}

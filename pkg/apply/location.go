@@ -67,7 +67,7 @@ func (l *locationRun) execute(ctx context.Context, rep *LocationReport) {
 	}
 	l.w = w
 	l.res = newResolver()
-	l.res.seedFromPlan(l.lp.Changes)
+	l.res.seedFromPlan(l.lp)
 
 	moved, err := l.preflight(ctx)
 	switch {

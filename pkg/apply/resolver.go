@@ -45,11 +45,15 @@ func (r *resolver) ActionID(agent, action string) (string, bool) {
 	return id, ok && id != ""
 }
 
-// seedFromPlan records the live ids the plan's changes carry.
-func (r *resolver) seedFromPlan(changes []plan.Change) {
+// seedFromPlan records the live ids the plan carries: its declared live
+// agents and the ids of its changes.
+func (r *resolver) seedFromPlan(lp *plan.LocationPlan) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, c := range changes {
+	for name, id := range lp.LiveAgents {
+		r.agents[name] = id
+	}
+	for _, c := range lp.Changes {
 		switch c.Kind {
 		case plan.KindAgent:
 			if c.ID != "" && c.Op != plan.OpDelete && c.Op != plan.OpReport {

@@ -61,9 +61,18 @@ func planLocation(ctx context.Context, loc *spec.Location, rd Reader) (LocationP
 		return lp, err
 	}
 	lp.Changes = order(changes, loc)
+	for a, la := range st.matched {
+		if lp.LiveAgents == nil {
+			lp.LiveAgents = map[string]string{}
+		}
+		lp.LiveAgents[a.Name] = la.summary.ID
+	}
 	lp.LiveObjects = len(st.matched) + len(st.pruned)
 	for _, la := range st.matched {
 		lp.LiveObjects += len(la.actions)
+	}
+	for _, la := range st.pruned {
+		lp.LiveObjects += len(la.full.Actions)
 	}
 	return lp, nil
 }
@@ -180,15 +189,26 @@ func (st *locationState) indexReferences() {
 	for a, la := range st.matched {
 		owner[a.Name] = append(owner[a.Name], la.summary.ID)
 	}
-	for _, la := range st.pruned {
-		owner[la.summary.Name] = append(owner[la.summary.Name], la.summary.ID)
-	}
-	for _, s := range st.reported {
-		owner[s.Name] = append(owner[s.Name], s.ID)
-	}
 	for _, a := range st.loc.Agents {
 		if _, ok := st.matched[a]; !ok {
 			owner[a.Name] = append(owner[a.Name], "") // created by this plan
+		}
+	}
+	// A declared agent owns its name for references: an undeclared live agent
+	// with the same name (say, a twin a pinned id sets apart) does not make the
+	// name ambiguous, and is shown by its id.
+	declared := make(map[string]bool, len(owner))
+	for name := range owner {
+		declared[name] = true
+	}
+	for _, la := range st.pruned {
+		if !declared[la.summary.Name] {
+			owner[la.summary.Name] = append(owner[la.summary.Name], la.summary.ID)
+		}
+	}
+	for _, s := range st.reported {
+		if !declared[s.Name] {
+			owner[s.Name] = append(owner[s.Name], s.ID)
 		}
 	}
 	for name, ids := range owner {
@@ -232,9 +252,13 @@ func (st *locationState) changes() ([]Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agent %q: %w", la.summary.Name, err)
 		}
+		reason := "no manifest declares this agent and the location sets prune: true"
+		if n := len(la.full.Actions); n > 0 {
+			reason += fmt.Sprintf("; its %d action(s) are deleted with it", n)
+		}
 		out = append(out, Change{Op: OpDelete, Kind: KindAgent, Agent: la.summary.Name, ID: la.summary.ID,
-			Before: before, Fingerprint: FingerprintAgent(la.full),
-			Reason: "no manifest declares this agent and the location sets prune: true"})
+			Before: before, Fingerprint: FingerprintAgent(la.full), Cascade: len(la.full.Actions),
+			Reason: reason})
 	}
 	for _, s := range st.reported {
 		out = append(out, Change{Op: OpReport, Kind: KindAgent, Agent: s.Name, ID: s.ID,

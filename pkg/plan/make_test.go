@@ -218,7 +218,7 @@ func TestMakeUnmanagedAndPrune(t *testing.T) {
 		t.Run(fmt.Sprintf("prune=%v", prune), func(t *testing.T) {
 			loc := &spec.Location{ID: "l", Prune: prune, Agents: []*spec.Agent{{Name: "A"}}}
 			r := &fakeReader{agents: []*api.Agent{{ID: "a", AgentSettings: api.AgentSettings{Name: "A"}},
-				{ID: "z", AgentSettings: api.AgentSettings{Name: "Zed"}}}}
+				{ID: "z", AgentSettings: api.AgentSettings{Name: "Zed"}, Actions: []api.ActionRef{{ID: "z1", Type: "stopBot"}, {ID: "z2", Type: "transferBot"}}}}}
 			lp := makeOne(t, loc, r)
 			want := []string{"report agent Zed"}
 			wantGets := 1
@@ -230,6 +230,15 @@ func TestMakeUnmanagedAndPrune(t *testing.T) {
 			}
 			if r.calls["GetAgent"] != wantGets {
 				t.Fatalf("GetAgent called %d times, want %d", r.calls["GetAgent"], wantGets)
+			}
+			if prune {
+				// Zed's two actions go with it: the guards must count them.
+				if c := lp.Changes[0]; c.Cascade != 2 || !strings.Contains(c.Reason, "its 2 action(s) are deleted with it") {
+					t.Fatalf("cascade %d, reason %q; want 2 actions named", c.Cascade, c.Reason)
+				}
+				if lp.LiveObjects != 4 {
+					t.Fatalf("LiveObjects = %d, want 4 (A, Zed and Zed's two actions)", lp.LiveObjects)
+				}
 			}
 		})
 	}

@@ -105,6 +105,10 @@ type LocationPlan struct {
 	Changes []Change `json:"changes"`
 	// Error is set when the location could not be planned; Changes is then empty.
 	Error string `json:"error,omitempty"`
+	// LiveAgents maps the name of every declared agent that exists live to its
+	// id, so apply resolves references to it even when another live agent
+	// (unmanaged) shares its name.
+	LiveAgents map[string]string `json:"liveAgents,omitempty"`
 	// LiveObjects is how many managed live objects the plan read: agents the
 	// manifests declare or prune deletes, plus the actions of declared agents.
 	// The --max-delete-percent guard divides by it.
@@ -164,6 +168,9 @@ type Change struct {
 	// Fingerprint identifies the live object the change was computed from
 	// (see Fingerprint); apply refuses the location when it moved.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Cascade counts the objects the service deletes along with this one: the
+	// actions of a deleted agent. The delete guards count them.
+	Cascade int `json:"cascade,omitempty"`
 	// DependsOn are indexes (into the location's Changes) of changes that must
 	// succeed before this one starts.
 	DependsOn []int `json:"dependsOn,omitempty"`

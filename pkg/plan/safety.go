@@ -12,7 +12,8 @@ const DefaultMinObjects = 10
 
 // SafetyOptions are the delete guards, set by flags outside the manifests.
 type SafetyOptions struct {
-	// MaxDeletes is the most deletes allowed across the plan; 0 means deletes are
+	// MaxDeletes is the most deletes allowed across the plan (objects, so an
+	// agent counts with its actions); 0 means deletes are
 	// allowed (in any number) only in locations with prune set, plus the removal of
 	// undeclared actions of declared agents.
 	MaxDeletes int
@@ -32,7 +33,8 @@ func (e *SafetyError) Error() string {
 
 // CheckSafety checks the delete guards over the whole plan before anything is
 // applied. Agent deletes are legitimate only in prune locations, whatever the
-// flags; a replace counts as a delete.
+// flags; a replace counts as a delete, and a deleted agent counts with the
+// actions the service deletes along with it.
 func (p *Plan) CheckSafety(o SafetyOptions) error {
 	minObjects := o.MinObjects
 	if minObjects <= 0 {
@@ -46,7 +48,7 @@ func (p *Plan) CheckSafety(o SafetyOptions) error {
 			switch {
 			case c.Op == OpDelete && c.Kind == KindAgent:
 				agentDeletes++
-				deletes++
+				deletes += 1 + c.Cascade // its actions go with it
 			case c.Op == OpDelete || c.Op == OpReplace:
 				deletes++
 			}

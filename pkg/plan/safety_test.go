@@ -44,6 +44,13 @@ func TestCheckSafety(t *testing.T) {
 			want: []string{"too many deletes, 4 is over 3 across the plan; use --max-deletes to allow"},
 		},
 		{
+			name: "a deleted agent counts with the actions deleted along with it",
+			plan: Plan{Locations: []LocationPlan{{LocationID: "P", Prune: true, LiveObjects: 28, Changes: []Change{
+				{Op: OpDelete, Kind: KindAgent, Cascade: 7}, {Op: OpDelete, Kind: KindAgent, Cascade: 7}, {Op: OpDelete, Kind: KindAgent, Cascade: 7}}}}},
+			opts: SafetyOptions{MaxDeletePercent: 50, MaxDeletes: 20},
+			want: []string{"location P: too many deletes, 85.7% is over 50% (24/28)", "too many deletes, 24 is over 20 across the plan"},
+		},
+		{
 			name: "max deletes at the limit passes",
 			plan: Plan{Locations: []LocationPlan{{LocationID: "a", Prune: true, Changes: deletes(3, KindAgent)}}},
 			opts: SafetyOptions{MaxDeletes: 3},
