@@ -64,8 +64,16 @@ func Location(ctx context.Context, r Reader, opts Options) (*Result, error) {
 	}
 	sort.SliceStable(summaries, func(i, j int) bool { return summaries[i].Name < summaries[j].Name })
 	names := make(map[string]string, len(summaries))
+	byName := map[string][]string{}
 	for _, s := range summaries {
 		names[s.ID] = s.Name
+		byName[s.Name] = append(byName[s.Name], s.ID)
+	}
+	for _, s := range summaries {
+		if ids := byName[s.Name]; len(ids) > 1 {
+			return nil, fmt.Errorf("location %s: %d agents are named %q (ids %s); a manifest knows agents by name, so rename all but one in HighLevel first",
+				opts.LocationID, len(ids), s.Name, strings.Join(ids, ", "))
+		}
 	}
 	res := &Result{}
 	agents := &yaml.Node{Kind: yaml.SequenceNode}
@@ -132,7 +140,7 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	node := mapping("name", str(agent.Name))
+	node := mapping("name", text(agent.Name))
 	for _, key := range agentFieldOrder {
 		v, ok := settings[key]
 		if !ok {
@@ -185,7 +193,7 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 			}
 		}
 		list.Content = append(list.Content, mapping(
-			"name", str(a.Name),
+			"name", text(a.Name),
 			"type", str(a.Type),
 			"details", valueNode("details", details),
 		))
@@ -216,7 +224,7 @@ func valueNode(key string, v any) *yaml.Node {
 	case nil:
 		return scalar("null", "!!null")
 	case string:
-		n := str(t)
+		n := text(t)
 		if strings.Contains(t, "\n") && !strings.ContainsAny(t, "\t") && !hasTrailingSpace(t) {
 			n.Style = yaml.LiteralStyle
 		}
@@ -273,6 +281,10 @@ func mapping(kv ...any) *yaml.Node {
 	}
 	return m
 }
+
+// text is a string from live state: "${" is written "$${" so the loader does
+// not read it as a variable.
+func text(s string) *yaml.Node { return str(strings.ReplaceAll(s, "${", "$${")) }
 
 func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
 

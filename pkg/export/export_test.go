@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/spec"
 )
 
 type fakeReader struct {
@@ -138,4 +141,52 @@ func inOrder(s string, parts ...string) bool {
 		at += i + len(p)
 	}
 	return true
+}
+
+// TestLocationEscapesVariables: live text holding "${" must come back from
+// the loader unchanged, not be read as a variable.
+func TestLocationEscapesVariables(t *testing.T) {
+	r := &fakeReader{
+		agents: []api.Agent{{ID: "c1", AgentSettings: api.AgentSettings{Name: "Concierge ${business} #1",
+			Personality: ptr("Calm."), Goal: ptr("Greet ${first_name} and $${literal}."), Instructions: ptr("Answer.")}}},
+		actions: map[string][]api.Action{"c1": {{ID: "x", Name: "Stop ${now}", Type: api.ActionStopBot, Details: raw(t, map[string]any{
+			"stopBotDetectionType": "Goodbye", "stopBotTriggerCondition": "done", "reactivateEnabled": false, "enabled": true,
+			"stopBotExamples": []any{"bye", "thanks"}, "finalMessage": "${first_name}, one moment"})}}},
+	}
+	res, err := Location(context.Background(), r, Options{LocationID: "Abcdefghij0123456789", TokenEnv: "TOK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "loc.yaml")
+	if err := os.WriteFile(path, res.YAML, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := spec.Load(path)
+	if err != nil {
+		t.Fatalf("exported manifest does not load: %v\n%s", err, res.YAML)
+	}
+	a := set.Locations[0].Agents[0]
+	checks := map[string][2]any{
+		"agent name":   {a.Name, "Concierge ${business} #1"},
+		"goal":         {a.Settings["goal"], "Greet ${first_name} and $${literal}."},
+		"action name":  {a.Actions[0].Name, "Stop ${now}"},
+		"finalMessage": {a.Actions[0].Details["finalMessage"], "${first_name}, one moment"},
+	}
+	for name, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%s: loaded %q, live %q", name, c[0], c[1])
+		}
+	}
+}
+
+func TestLocationRefusesDuplicateNames(t *testing.T) {
+	r := &fakeReader{agents: []api.Agent{
+		{ID: "s1", AgentSettings: api.AgentSettings{Name: "Scheduler"}},
+		{ID: "s2", AgentSettings: api.AgentSettings{Name: "Scheduler"}},
+	}}
+	_, err := Location(context.Background(), r, Options{LocationID: "loc1"})
+	if err == nil || !strings.Contains(err.Error(), `2 agents are named "Scheduler" (ids s1, s2)`) {
+		t.Fatalf("err = %v, want a refusal naming both ids", err)
+	}
 }
