@@ -171,8 +171,12 @@ func TestPlanCommand(t *testing.T) {
 			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		r = runCLI(t, env, "show", files[0], files[0])
-		if r.code != exitError1 || !strings.Contains(r.stderr, "is in plan 1 and plan 2") {
+		if r.code != exitError1 || !strings.Contains(r.stderr, "shard 1/3 is given twice") {
 			t.Fatalf("overlap: exit %d: %s", r.code, r.stderr)
+		}
+		r = runCLI(t, env, "show", files[0], files[1])
+		if r.code != exitError1 || !strings.Contains(r.stderr, "shard 3/3 missing") {
+			t.Fatalf("missing shard: exit %d: %s", r.code, r.stderr)
 		}
 	})
 }

@@ -64,6 +64,9 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 		TotalLocations: len(set.Locations),
 		Locations:      make([]LocationPlan, len(locs)),
 	}
+	if opts.ShardCount > 1 {
+		p.Shard = fmt.Sprintf("%d/%d", opts.ShardIndex+1, opts.ShardCount)
+	}
 	par := opts.Parallelism
 	if par <= 0 {
 		par = DefaultParallelism

@@ -8,10 +8,17 @@ import (
 
 // Merge joins plans made from the same manifests for disjoint sets of
 // locations (the shards of one run) into one plan. It refuses plans made from
-// different manifests and plans that share a location.
+// different manifests, plans that share a location, and shard plans that do
+// not add up to every shard of their run (a merged report must not leave
+// locations out without saying so).
 func Merge(plans ...*Plan) (*Plan, error) {
 	if len(plans) == 0 {
 		return nil, fmt.Errorf("merge plans: no plan")
+	}
+	if len(plans) > 1 {
+		if err := checkShards(plans); err != nil {
+			return nil, err
+		}
 	}
 	out := *plans[0]
 	out.Locations = slices.Clone(plans[0].Locations)
@@ -36,5 +43,47 @@ func Merge(plans ...*Plan) (*Plan, error) {
 		out.TotalLocations = max(out.TotalLocations, p.TotalLocations)
 	}
 	slices.SortFunc(out.Locations, func(a, b LocationPlan) int { return strings.Compare(a.LocationID, b.LocationID) })
+	if len(plans) > 1 {
+		out.Shard = ""
+	}
 	return &out, nil
+}
+
+// checkShards requires shard plans to be every shard I/N of one N, once each.
+func checkShards(plans []*Plan) error {
+	count := 0
+	seen := map[int]bool{}
+	for i, p := range plans {
+		if p.Shard == "" {
+			if count > 0 {
+				return fmt.Errorf("merge plans: plan %d is not a shard plan but others are", i+1)
+			}
+			continue
+		}
+		var idx, n int
+		if _, err := fmt.Sscanf(p.Shard, "%d/%d", &idx, &n); err != nil || idx < 1 || idx > n {
+			return fmt.Errorf("merge plans: plan %d has a bad shard %q", i+1, p.Shard)
+		}
+		if i > 0 && count == 0 {
+			return fmt.Errorf("merge plans: plan %d is a shard plan but plan 1 is not", i+1)
+		}
+		if count != 0 && n != count {
+			return fmt.Errorf("merge plans: plan %d is shard %s, but the others split the run in %d", i+1, p.Shard, count)
+		}
+		count = n
+		if seen[idx] {
+			return fmt.Errorf("merge plans: shard %s is given twice", p.Shard)
+		}
+		seen[idx] = true
+	}
+	var missing []string
+	for i := 1; i <= count; i++ {
+		if !seen[i] {
+			missing = append(missing, fmt.Sprintf("%d/%d", i, count))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("merge plans: shard %s missing: the report would leave its locations out", strings.Join(missing, ", "))
+	}
+	return nil
 }

@@ -39,3 +39,36 @@ func TestMerge(t *testing.T) {
 		}
 	})
 }
+
+func TestMergeShards(t *testing.T) {
+	shard := func(s, loc string) *Plan {
+		return &Plan{ManifestDigest: "d", Shard: s, Locations: []LocationPlan{{LocationID: loc}}}
+	}
+	tests := []struct {
+		name  string
+		plans []*Plan
+		want  string // error substring; "" means merged
+	}{
+		{"every shard once", []*Plan{shard("2/3", "b"), shard("1/3", "a"), shard("3/3", "c")}, ""},
+		{"a shard missing", []*Plan{shard("1/3", "a"), shard("2/3", "b")}, "shard 3/3 missing"},
+		{"a shard twice", []*Plan{shard("1/2", "a"), shard("1/2", "b")}, "shard 1/2 is given twice"},
+		{"different splits", []*Plan{shard("1/2", "a"), shard("2/3", "b")}, "split the run in 2"},
+		{"shard and whole plan", []*Plan{shard("1/2", "a"), {ManifestDigest: "d", Locations: []LocationPlan{{LocationID: "b"}}}}, "not a shard plan"},
+		{"whole plan then shard", []*Plan{{ManifestDigest: "d"}, shard("1/2", "a")}, "plan 1 is not"},
+		{"bad shard", []*Plan{shard("4/3", "a"), shard("1/3", "b")}, "bad shard"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Merge(tt.plans...)
+			if tt.want == "" {
+				if err != nil || m.Shard != "" || len(m.Locations) != len(tt.plans) {
+					t.Fatalf("Merge = %+v, %v; want every location and no shard", m, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -91,6 +91,9 @@ type Plan struct {
 	// --location and --shard selected some of them).
 	TotalLocations int            `json:"totalLocations"`
 	Locations      []LocationPlan `json:"locations"`
+	// Shard is "I/N" when the plan covers shard I of N (--shard), else empty.
+	// Merge insists on every shard of N exactly once.
+	Shard string `json:"shard,omitempty"`
 }
 
 // LocationPlan is the plan of one location.
