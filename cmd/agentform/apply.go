@@ -50,7 +50,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking for confirmation (required when stdin is not a terminal)")
-	fl.StringVar(&f.planFile, "plan", "", "apply this saved plan file (from `agentform plan --format json --out FILE`)")
+	fl.StringVar(&f.planFile, "plan", "", "apply this saved plan FILE (written by agentform plan --out FILE)")
 	fl.StringVar(&f.reportFile, "report", "", "write the apply report as JSON to this file")
 	f.addFlags(fl)
 	g.addEndpointFlags(cmd)

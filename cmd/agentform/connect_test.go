@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"os"
 	"strings"
 	"testing"
 )
@@ -94,5 +95,20 @@ func TestPlanRefusesSharedToken(t *testing.T) {
 	r := runCLI(t, map[string]string{"HIGHLEVEL_TOKEN": tok}, "export", "--endpoint", url, "--location", "locA", "--location", "locB", "--out", t.TempDir())
 	if r.code != 1 || !strings.Contains(r.stderr, "export one location per run") {
 		t.Fatalf("export of two locations with one token: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	// /dev/null is a character device but not a terminal: apply must not
+	// prompt on it.
+	for name, v := range map[string]any{"/dev/null": devNull, "buffer": &strings.Builder{}, "nil": nil} {
+		if isTerminal(v) {
+			t.Errorf("%s taken for a terminal", name)
+		}
 	}
 }

@@ -70,7 +70,10 @@ func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error 
 		return fmt.Errorf("write plan: %w", err)
 	}
 	if err := p.CheckSafety(f.safety()); err != nil {
-		return withCode(exitSafety, fmt.Errorf("%w (plan not saved)", err))
+		if f.out != "" {
+			err = fmt.Errorf("%w (plan not saved to %s)", err, f.out)
+		}
+		return withCode(exitSafety, err)
 	}
 	if f.out != "" {
 		if err := savePlan(f.out, p); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
@@ -51,7 +52,10 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 		Locations: s.locations, ShardIndex: index, ShardCount: count,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted while planning: %w", ctx.Err())
+		}
+		return nil, err
 	}
 	return p, nil
 }
@@ -75,14 +79,11 @@ func parseShard(s string) (index, count int, err error) {
 	return idx - 1, cnt, nil
 }
 
-// isTerminal reports whether v is a character device (a TTY).
+// isTerminal reports whether v is a terminal (not merely a character device
+// such as /dev/null).
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // plural returns word, with an s unless n is 1.
