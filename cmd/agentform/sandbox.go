@@ -115,7 +115,7 @@ func newSandboxTokenCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Mint a sandbox token for a location and print it",
-		Long: "token adds a token to the sandbox state file and prints it, and nothing else, on stdout.\n" +
+		Long: "token prints, and nothing else, on stdout a token of the location with the scope: the existing one, or a new one it adds to the sandbox state file.\n" +
 			"A sandbox serving that file accepts it at once. --scope write grants read and write.",
 		Example: `  export TOKEN_MAIN=$(agentform sandbox token --state sandbox.json --location ve9EPM428h8vShlRW1KT --scope write)`,
 		Args:    cobra.NoArgs,

@@ -22,6 +22,12 @@
 // Tokens and scopes
 //   - A token is bound to one location and a set of scopes. Missing or unknown
 //     token: 401 {"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized"}.
+//   - MintToken reuses tokens: asked for a location and scope set that an
+//     existing token has exactly (the order and repeats of scopes do not
+//     matter; tokens another process wrote to the state file count), it
+//     returns that token and writes nothing, so repeated --sandbox runs and
+//     "agentform sandbox token" do not grow the state file. A different
+//     scope set, such as read-only versus read and write, gets its own token.
 //   - GET needs conversation-ai.readonly; POST, PUT, PATCH and DELETE need
 //     conversation-ai.write. The scopes are independent: a write-only token
 //     cannot read. Missing scope: 401 {"statusCode":401,"message":"The token is

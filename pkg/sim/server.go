@@ -75,8 +75,13 @@ func (s *Server) reindexLocked() {
 	}
 }
 
-// MintToken creates a token for locationID with the given scopes
-// (ScopeReadonly, ScopeWrite) and saves the state file when there is one.
+// MintToken returns a token for locationID with the given scopes
+// (ScopeReadonly, ScopeWrite). When a token with exactly that location and
+// scope set already exists (in memory or, re-read first, in the state file)
+// it is returned again, so the CLI's runs with --sandbox, which ask for a
+// token for every location each time, do not pile up tokens in the state
+// file. Otherwise a new token is created and the state file, when there is
+// one, is saved.
 func (s *Server) MintToken(locationID string, scopes ...string) (string, error) {
 	if strings.TrimSpace(locationID) == "" || strings.ContainsAny(locationID, " \t\r\n/") {
 		return "", fmt.Errorf("sandbox: mint token: location id %q is not valid", locationID)
@@ -89,10 +94,17 @@ func (s *Server) MintToken(locationID string, scopes ...string) (string, error) 
 			return "", fmt.Errorf("sandbox: mint token: unknown scope %q (want %s or %s)", sc, ScopeReadonly, ScopeWrite)
 		}
 	}
-	tok := "pit-sandbox-" + randomID(32)
+	want := tokenInfo{Location: locationID, Scopes: normalScopes(scopes)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.Tokens[tok] = tokenInfo{Location: locationID, Scopes: slices.Compact(slices.Sorted(slices.Values(scopes)))}
+	if _, err := s.reloadTokensLocked(); err != nil {
+		return "", fmt.Errorf("sandbox: mint token: %w", err)
+	}
+	if tok, ok := s.st.existingToken(want); ok {
+		return tok, nil
+	}
+	tok := "pit-sandbox-" + randomID(32)
+	s.st.Tokens[tok] = want
 	if err := s.saveLocked(); err != nil {
 		delete(s.st.Tokens, tok)
 		return "", fmt.Errorf("sandbox: mint token: %w", err)

@@ -53,6 +53,27 @@ type tokenInfo struct {
 	Scopes   []string `json:"scopes"`
 }
 
+// existingToken returns a token bound to exactly want's location and scope
+// set (want.Scopes sorted and without repeats); the smallest one when state
+// files written before tokens were reused hold several.
+func (st *store) existingToken(want tokenInfo) (string, bool) {
+	found := ""
+	for tok, info := range st.Tokens {
+		if info.Location != want.Location || !slices.Equal(normalScopes(info.Scopes), want.Scopes) {
+			continue
+		}
+		if found == "" || tok < found {
+			found = tok
+		}
+	}
+	return found, found != ""
+}
+
+// normalScopes returns scopes sorted and without repeats.
+func normalScopes(scopes []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(scopes)))
+}
+
 // store is everything the sandbox persists.
 type store struct {
 	FormatVersion int                   `json:"formatVersion"`

@@ -241,6 +241,47 @@ func TestLoadBadManifests(t *testing.T) {
 			[]string{`loc.yaml:14:26: agents[0].actions[0].details.transferToBot: no agent named "C" in this location (agents are referenced by name)`}},
 		{"relative base path without extension", loc(agentA + "    base: ./shared/nothing\n"),
 			[]string{`loc.yaml:9:11: agents[0].base: unknown base "./shared/nothing": a relative base path must end in .yaml or .yml (neither shared/nothing.yaml nor shared/nothing.yml exists)`}},
+		{"followupSequence id used twice", loc(withActions(followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 2}, {id: 2, followupTimeUnit: hours, followupTime: 3}, {id: 1.0, followupTimeUnit: days, followupTime: 1}"))),
+			[]string{"loc.yaml:15:137: agents[0].actions[0].details.followupSequence[2].id: followupSequence id 1 is used twice; each step needs its own id"}},
+		{"agent name with a leading space", loc(head + "agents:\n  - name: \" A\"\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: " + spacedName}},
+		{"agent name with a trailing space", loc(head + "agents:\n  - name: \"A \"\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: " + spacedName}},
+		{"agent name with doubled spaces", loc(head + "agents:\n  - name: Front  Desk\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: " + spacedName}},
+		{"agent name with a tab", loc(head + "agents:\n  - name: \"Front\\tDesk\"\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: " + spacedName}},
+		{"agent name of spaces only", loc(head + "agents:\n  - name: \"  \"\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: " + spacedName}},
+		{"agent name empty", loc(head + "agents:\n  - name: \"\"\n"),
+			[]string{"loc.yaml:5:11: agents[0].name: must not be empty"}},
+		{"action name with doubled spaces", loc(withActions(stopBot("Say  bye"))),
+			[]string{"loc.yaml:10:15: agents[0].actions[0].name: " + spacedName}},
+		{"action name with a trailing space", loc(withActions(stopBot("\"Bye \""))),
+			[]string{"loc.yaml:10:15: agents[0].actions[0].name: " + spacedName}},
+		{"action name empty", loc(withActions(stopBot("\"\""))),
+			[]string{"loc.yaml:10:15: agents[0].actions[0].name: must not be empty"}},
+		{"working day listed twice", loc(agentA + "    followup:\n      actions: [F]\n      workingHours: [{dayOfTheWeek: 1}, {dayOfTheWeek: 2}, {dayOfTheWeek: 1}]\n" + "    actions:\n" + followup("F", "{id: 1, followupTimeUnit: days, followupTime: 1}")),
+			[]string{"loc.yaml:11:75: agents[0].followup.workingHours[2].dayOfTheWeek: workingHours day 1 is listed twice; give each day one entry with all its intervals"}},
+		{"interval ends after 24:00", loc(agentA + "    followup:\n      actions: [F]\n      workingHours: [{dayOfTheWeek: 1, intervals: [{startHour: 9, startMinute: 0, endHour: 24, endMinute: 30}]}]\n" + "    actions:\n" + followup("F", "{id: 1, followupTimeUnit: days, followupTime: 1}")),
+			[]string{"loc.yaml:11:107: agents[0].followup.workingHours[0].intervals[0].endMinute: an interval must end by 24:00 (got 24:30)"}},
+		{"interval ends before it starts", loc(agentA + "    followup:\n      actions: [F]\n      workingHours: [{dayOfTheWeek: 1, intervals: [{startHour: 17, startMinute: 0, endHour: 9, endMinute: 0}, {startHour: 9, startMinute: 0, endHour: 9, endMinute: 0}]}]\n" + "    actions:\n" + followup("F", "{id: 1, followupTimeUnit: days, followupTime: 1}")),
+			[]string{"loc.yaml:11:52: agents[0].followup.workingHours[0].intervals[0]: an interval must start before it ends (got 17:00 to 09:00)",
+				"loc.yaml:11:111: agents[0].followup.workingHours[0].intervals[1]: an interval must start before it ends (got 09:00 to 09:00)"}},
+		{"agent sleepTime zero", loc(agentA + "    sleepTime: 0\n    sleepTimeUnit: hours\n"),
+			[]string{"loc.yaml:9:16: agents[0].sleepTime: must be more than 0 (got 0)"}},
+		{"followupTime zero", loc(withActions(followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 0}"))),
+			[]string{"loc.yaml:15:77: agents[0].actions[0].details.followupSequence[0].followupTime: must be more than 0 (got 0)"}},
+		{"booking sleepTime zero", loc(withActions(booking("transferBot: false, sleepTime: 0"))),
+			[]string{"loc.yaml:12:184: agents[0].actions[0].details.sleepTime: must be more than 0 (got 0)"}},
+		{"blank calendarId", loc(withActions(strings.Replace(booking("transferBot: false"), "calendarId: c1", "calendarId: ' '", 1))),
+			[]string{`loc.yaml:12:31: agents[0].actions[0].details.calendarId: must not be empty or only white space (got " ")`}},
+		{"blank customMessage without AI", loc(withActions(followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 2, aiEnabledMessage: false, customMessage: ''}"))),
+			[]string{`loc.yaml:15:120: agents[0].actions[0].details.followupSequence[0].customMessage: must not be empty or only white space (got "")`}},
+		{"blank transfer condition", loc(withActions(strings.Replace(transferBot("T", "B"), "TriggerCondition: c", "TriggerCondition: ' '", 1)) + agentB),
+			[]string{`loc.yaml:16:40: agents[0].actions[0].details.transferBotTriggerCondition: must not be empty or only white space (got " ")`}},
+		{"blank transfer target", loc(withActions(transferBot("T", "' '")) + agentB),
+			[]string{`loc.yaml:14:26: agents[0].actions[0].details.transferToBot: must not be empty or only white space (got " ")`}},
 		{"errors of several files sorted", map[string]string{
 			"b.yaml": agentA + "    mode: x\n",
 			"a.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: a1}\nprune: 1\n",
@@ -270,6 +311,9 @@ func TestLoadBadManifests(t *testing.T) {
 		})
 	}
 }
+
+// spacedName is the message for a name padded or doubled with white space.
+const spacedName = "name has leading/trailing or doubled spaces; HighLevel shows it like another name"
 
 const tokenMessage = "value looks like a literal access token, which is not allowed in a manifest: tokens come only from the environment variable named in location.tokenEnv"
 

@@ -7,8 +7,9 @@ import (
 )
 
 // checkSemantics reports what the schema cannot express: duplicate names and
-// pinned ids, follow-up actions that do not exist or are not advancedFollowup,
-// and references to agents the location does not declare.
+// pinned ids, names padded with white space, follow-up actions that do not
+// exist or are not advancedFollowup, references to agents the location does
+// not declare, and the consistency rules of rules.go.
 func checkSemantics(doc *node, d *diags) {
 	agents := doc.get("agents")
 	if agents == nil || agents.kind != seqKind {
@@ -19,6 +20,7 @@ func checkSemantics(doc *node, d *diags) {
 	for i, a := range agents.items {
 		path := fmt.Sprintf("agents[%d]", i)
 		if n := a.get("name"); n != nil {
+			checkName(n, path+".name", d)
 			if s, ok := n.str(); ok {
 				if first, dup := names[s]; dup {
 					d.add(n.pos, path+".name", "duplicate agent name %q (first declared at %s)", s, shortPos(first, n.pos))
@@ -45,13 +47,19 @@ func checkSemantics(doc *node, d *diags) {
 // checkAgent checks one merged agent's actions and follow-up settings.
 func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 	self, _ := a.get("name").str()
+	checkWorkingHours(a.get("followup").get("workingHours"), path+".followup.workingHours", d)
 	types := map[string]string{} // action name → type
 	var actionNames []string
 	firsts := map[string]Pos{}
 	if actions := a.get("actions"); actions != nil && actions.kind == seqKind {
 		for j, act := range actions.items {
 			apath := fmt.Sprintf("%s.actions[%d]", path, j)
+			typ, _ := act.get("type").str()
+			if typ == "advancedFollowup" {
+				checkFollowupSequence(act.get("details").get("followupSequence"), apath+".details.followupSequence", d)
+			}
 			n := act.get("name")
+			checkName(n, apath+".name", d)
 			name, ok := n.str()
 			if !ok {
 				continue
@@ -61,7 +69,6 @@ func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 				continue
 			}
 			firsts[name] = n.pos
-			typ, _ := act.get("type").str()
 			types[name] = typ
 			actionNames = append(actionNames, name)
 			checkAgentRef(act, typ, apath, self, agentNames, d)
@@ -101,8 +108,8 @@ func checkAgentRef(act *node, typ, path, self string, agentNames map[string]Pos,
 	}
 	ref := act.get("details").get(key)
 	target, ok := ref.str()
-	if !ok || target == "" {
-		return
+	if !ok || strings.TrimSpace(target) == "" {
+		return // the schema reports a blank name
 	}
 	p := path + ".details." + key
 	if _, declared := agentNames[target]; !declared {

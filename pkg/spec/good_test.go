@@ -48,6 +48,19 @@ func TestLoadGoodManifests(t *testing.T) {
 					t.Errorf("autoPilotMaxMessages = %v, want 10", got)
 				}
 			}},
+		{"step ids reused across actions, days ending at 24:00", loc(agentA +
+			"    followup:\n      actions: [F, G]\n      workingHours: [{dayOfTheWeek: 1, intervals: [{startHour: 9, startMinute: 0, endHour: 24, endMinute: 0}]}, {dayOfTheWeek: 2}]\n" +
+			"    actions:\n" + followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 2}, {id: 2, followupTimeUnit: days, followupTime: 1}") +
+			followup("G", "{id: 1, followupTimeUnit: minutes, followupTime: 30}")),
+			func(t *testing.T, set *Set) {
+				acts := set.Locations[0].Agents[0].Actions
+				if len(acts) != 2 || acts[1].Name != "G" {
+					t.Fatalf("actions = %+v, want F and G", acts)
+				}
+				if steps, _ := acts[0].Details["followupSequence"].([]any); len(steps) != 2 {
+					t.Errorf("F has %d steps, want 2", len(steps))
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -168,6 +168,8 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be %s (got %s)", describeValue(k.Want), describeValue(k.Got)), k.Got))
 	case *kind.Minimum:
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be at least %s (got %s)", ratString(k.Want), ratString(k.Got)), ratFloat(k.Got)))
+	case *kind.ExclusiveMinimum:
+		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be more than %s (got %s)", ratString(k.Want), ratString(k.Got)), ratFloat(k.Got)))
 	case *kind.Maximum:
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be at most %s (got %s)", ratString(k.Want), ratString(k.Got)), ratFloat(k.Got)))
 	case *kind.MinItems:
