@@ -16,15 +16,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
-// Reader is what export needs from the API; *api.Location implements it.
-type Reader interface {
-	AllAgents(ctx context.Context) ([]api.AgentSummary, error)
-	GetAgent(ctx context.Context, agentID string) (*api.Agent, error)
-	ListActions(ctx context.Context, agentID string) ([]api.Action, error)
-}
+// Reader is what export needs from the API, the planner's reads;
+// *api.Location implements it.
+type Reader = plan.Reader
 
 // Options describe the location being exported.
 type Options struct {

@@ -110,15 +110,7 @@ func (s *Server) saveLocked() error {
 		if err != nil {
 			return err
 		}
-		for tok, info := range disk.Tokens {
-			if _, mine := s.st.Tokens[tok]; !mine {
-				s.st.Tokens[tok] = info
-			}
-		}
-		if !s.dirty {
-			s.st.Locations = disk.Locations
-			s.reindexLocked()
-		}
+		s.absorbLocked(disk)
 	}
 	b, err := json.MarshalIndent(s.st, "", "  ")
 	if err != nil {
@@ -133,6 +125,20 @@ func (s *Server) saveLocked() error {
 	}
 	s.stamp, s.dirty = stamp, false
 	return nil
+}
+
+// absorbLocked takes what another process wrote to the state file: the tokens
+// it added, and its agents when this server changed none since it last read.
+func (s *Server) absorbLocked(disk *store) {
+	for tok, info := range disk.Tokens {
+		if _, mine := s.st.Tokens[tok]; !mine {
+			s.st.Tokens[tok] = info
+		}
+	}
+	if !s.dirty {
+		s.st.Locations = disk.Locations
+		s.reindexLocked()
+	}
 }
 
 // reloadTokensLocked adds tokens another process wrote to the state file, if
@@ -150,15 +156,7 @@ func (s *Server) reloadTokensLocked() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for tok, info := range disk.Tokens {
-		if _, mine := s.st.Tokens[tok]; !mine {
-			s.st.Tokens[tok] = info
-		}
-	}
-	if !s.dirty {
-		s.st.Locations = disk.Locations
-		s.reindexLocked()
-	}
+	s.absorbLocked(disk)
 	s.stamp = stamp
 	return true, nil
 }
