@@ -68,6 +68,9 @@ func Location(ctx context.Context, r Reader, opts Options) (*Result, error) {
 		byName[s.Name] = append(byName[s.Name], s.ID)
 	}
 	for _, s := range summaries {
+		if problem := spec.NameProblem(s.Name); problem != "" {
+			return nil, fmt.Errorf("location %s: agent %q (%s): %s; rename it in HighLevel first", opts.LocationID, s.Name, s.ID, problem)
+		}
 		if ids := byName[s.Name]; len(ids) > 1 {
 			return nil, fmt.Errorf("location %s: %d agents are named %q (ids %s); a manifest knows agents by name, so rename all but one in HighLevel first",
 				opts.LocationID, len(ids), s.Name, strings.Join(ids, ", "))
@@ -158,6 +161,9 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 	}
 	var groups []*followup
 	for _, a := range actions {
+		if problem := spec.NameProblem(a.Name); problem != "" {
+			return nil, nil, fmt.Errorf("action %q (%s): %s; rename it in HighLevel first", a.Name, a.ID, problem)
+		}
 		var details map[string]any
 		if len(a.Details) > 0 {
 			if err := json.Unmarshal(a.Details, &details); err != nil {

@@ -190,3 +190,25 @@ func TestLocationRefusesDuplicateNames(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal naming both ids", err)
 	}
 }
+
+func TestLocationRefusesLookAlikeNames(t *testing.T) {
+	tests := []struct {
+		name string
+		r    *fakeReader
+		want string
+	}{
+		{"agent", &fakeReader{agents: []api.Agent{{ID: "f1", AgentSettings: api.AgentSettings{Name: "Front  Desk "}}}},
+			`agent "Front  Desk " (f1): name has leading/trailing or doubled spaces`},
+		{"action", &fakeReader{agents: []api.Agent{{ID: "f1", AgentSettings: api.AgentSettings{Name: "Desk"}}},
+			actions: map[string][]api.Action{"f1": {{ID: "a1", Name: "Say\tbye", Type: api.ActionStopBot}}}},
+			`action "Say\tbye" (a1): name holds a tab`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Location(context.Background(), tt.r, Options{LocationID: "loc1"})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "rename it in HighLevel first") {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

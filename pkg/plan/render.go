@@ -53,6 +53,14 @@ func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
 // SummaryLine is the last line of the text output, such as
 // "Plan: 3 to create, 5 to update, 1 to delete across 4 of 120 locations."
 func SummaryLine(p *Plan) string {
+	line := summaryLine(p)
+	if p.Shard != "" {
+		line += " (shard " + p.Shard + " of the run only)"
+	}
+	return line
+}
+
+func summaryLine(p *Plan) string {
 	c := p.Count()
 	if c.Locations == 0 {
 		n := len(p.Locations) - c.Failed

@@ -94,6 +94,7 @@ func TestSummaryLine(t *testing.T) {
 		{"no changes", Plan{Locations: []LocationPlan{{}, {}, {Changes: []Change{ch(OpReport)}}}}, "No changes. 3 locations are up to date."},
 		{"one up to date", Plan{Locations: []LocationPlan{{}}}, "No changes. 1 location is up to date."},
 		{"failed not up to date", Plan{Locations: []LocationPlan{{}, {Error: "x"}}}, "No changes. 1 location is up to date."},
+		{"a shard says so", Plan{Shard: "2/3", Locations: []LocationPlan{{}}}, "No changes. 1 location is up to date. (shard 2/3 of the run only)"},
 		{"all failed", Plan{Locations: []LocationPlan{{Error: "x"}, {Error: "y"}}}, "No location could be planned."},
 		{"counts", Plan{Locations: []LocationPlan{{Changes: []Change{ch(OpCreate), ch(OpCreate), ch(OpUpdate)}}, {Changes: []Change{ch(OpDelete)}}, {}, {}}},
 			"Plan: 2 to create, 1 to update, 1 to delete across 2 of 4 locations."},

@@ -12,18 +12,30 @@ import (
 // and working days used twice, and working-hour intervals that end before
 // they start. validate reports them offline, so plan never sends them.
 
-// checkName reports an agent or action name with leading or trailing white
-// space, a run of white space, or white space other than a single space
-// between words: HighLevel shows such a name like another one, so it makes a
-// look-alike duplicate. An empty name is the schema's to report.
+// checkName reports an agent or action name NameProblem refuses. An empty
+// name is the schema's to report.
 func checkName(n *node, path string, d *diags) {
 	s, ok := n.str()
 	if !ok || s == "" {
 		return
 	}
-	if s != strings.Join(strings.Fields(s), " ") {
-		d.add(n.pos, path, "name has leading/trailing or doubled spaces; HighLevel shows it like another name")
+	if problem := NameProblem(s); problem != "" {
+		d.add(n.pos, path, "%s", problem)
 	}
+}
+
+// NameProblem says what is wrong with an agent or action name, or "" when
+// nothing is: leading or trailing white space, a run of spaces, or white
+// space other than a single space between words. HighLevel shows such a name
+// like another one, so it makes a look-alike duplicate.
+func NameProblem(s string) string {
+	switch {
+	case strings.ContainsAny(s, "\t\n\r\v\f"):
+		return "name holds a tab or a line break; HighLevel shows it like another name"
+	case s != strings.Join(strings.Fields(s), " "):
+		return "name has leading/trailing or doubled spaces; HighLevel shows it like another name"
+	}
+	return ""
 }
 
 // checkFollowupSequence reports a step id used twice in one advancedFollowup

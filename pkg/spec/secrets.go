@@ -15,8 +15,10 @@ var secretKeys = map[string]bool{
 // tokenLike matches values shaped like HighLevel credentials: Private
 // Integration Tokens (pit-<uuid>), JWTs (OAuth access tokens) and bearer
 // headers.
-var tokenLike = regexp.MustCompile(`(?i)\bpit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b` +
-	`|\beyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` +
+// No word boundaries around the first two: a token glued to other text
+// ("tok_pit-…", "pit-…x") is still a token.
+var tokenLike = regexp.MustCompile(`(?i)pit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}` +
+	`|eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` +
 	`|\bbearer\s+[A-Za-z0-9._~+/=-]{16,}`)
 
 // redacted replaces token-shaped text in diagnostics.
