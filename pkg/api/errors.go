@@ -61,6 +61,11 @@ func (e *AmbiguousError) Error() string {
 	if e.Location != "" {
 		loc = " (location " + e.Location + ")"
 	}
+	var apiErr *Error
+	if errors.As(e.Err, &apiErr) && apiErr.Method == e.Method && apiErr.Path == e.Path {
+		// The answer already names the request: say it once.
+		return fmt.Sprintf("%s (outcome unknown, the request may have taken effect)", apiErr.Error())
+	}
 	return fmt.Sprintf("%s %s%s: outcome unknown, the request may have taken effect: %v",
 		e.Method, e.Path, loc, e.Err)
 }

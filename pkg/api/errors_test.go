@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -103,5 +104,29 @@ func TestHelpersOnOtherErrors(t *testing.T) {
 	wrapped := fmt.Errorf("apply: %w", &Error{Status: 429})
 	if !IsRateLimited(wrapped) {
 		t.Error("IsRateLimited does not see through wrapping")
+	}
+}
+
+func TestAmbiguousErrorNamesTheRequestOnce(t *testing.T) {
+	inner := &Error{Method: "POST", Path: "/conversation-ai/agents", Location: "L1", Status: 503, Message: "Service Unavailable"}
+	tests := []struct {
+		name string
+		err  *AmbiguousError
+		want string
+	}{
+		{"server answer", &AmbiguousError{Method: "POST", Path: "/conversation-ai/agents", Location: "L1", Err: inner},
+			inner.Error() + " (outcome unknown, the request may have taken effect)"},
+		{"lost connection", &AmbiguousError{Method: "POST", Path: "/conversation-ai/agents", Location: "L1", Err: errors.New("EOF")},
+			"POST /conversation-ai/agents (location L1): outcome unknown, the request may have taken effect: EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Fatalf("got  %q\nwant %q", got, tt.want)
+			}
+			if strings.Count(tt.err.Error(), "/conversation-ai/agents") != 1 {
+				t.Fatalf("the request is named more than once: %q", tt.err.Error())
+			}
+		})
 	}
 }
