@@ -134,3 +134,24 @@ func IsAmbiguous(err error) bool {
 	var a *AmbiguousError
 	return errors.As(err, &a)
 }
+
+// AccessHint says what to check after a 401 or 403 answer (status) for a
+// location whose token lives in tokenEnv and needs scope; "" for any other
+// status. It names the variable, never its value.
+func AccessHint(status int, locationID, tokenEnv, scope string) string {
+	switch status {
+	case 401:
+		return fmt.Sprintf("check that %s holds a valid token of location %s with the %s scope", tokenEnv, locationID, scope)
+	case 403:
+		return fmt.Sprintf("check that %s holds the token of location %s, not of another location", tokenEnv, locationID)
+	}
+	return ""
+}
+
+// StatusOf returns the HTTP status of the API answer in err's chain, or 0.
+func StatusOf(err error) int {
+	if e, ok := statusOf(err); ok {
+		return e.Status
+	}
+	return 0
+}

@@ -130,3 +130,24 @@ func TestAmbiguousErrorNamesTheRequestOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestAccessHint(t *testing.T) {
+	tests := []struct {
+		status int
+		want   string
+	}{
+		{401, "check that TOK holds a valid token of location L with the conversation-ai.write scope"},
+		{403, "check that TOK holds the token of location L, not of another location"},
+		{422, ""},
+		{0, ""},
+	}
+	for _, tt := range tests {
+		if got := AccessHint(tt.status, "L", "TOK", ScopeWrite); got != tt.want {
+			t.Errorf("AccessHint(%d) = %q, want %q", tt.status, got, tt.want)
+		}
+	}
+	wrapped := fmt.Errorf("read: %w", &Error{Status: 403})
+	if StatusOf(wrapped) != 403 || StatusOf(errors.New("x")) != 0 {
+		t.Errorf("StatusOf does not find the status in the chain")
+	}
+}

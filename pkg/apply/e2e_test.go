@@ -194,6 +194,9 @@ func TestE2EFailingLocationAmongHealthyOnes(t *testing.T) {
 			if l.Outcome != LocationFailed || l.Steps[0].Outcome != StepFailed || l.Steps[0].Status != 401 {
 				t.Fatalf("read-only location: %s %s %+v", l.Outcome, l.Error, l.Steps[0])
 			}
+			if want := "check that HIGHLEVEL_TOKEN holds a valid token of location mix0001 with the conversation-ai.write scope"; !strings.Contains(l.Error, want) {
+				t.Errorf("location error %q lacks the hint %q", l.Error, want)
+			}
 			// Steps already in flight fail the same way; no other starts.
 			for _, s := range l.Steps[1:] {
 				failed := s.Outcome == StepFailed && s.Status == 401

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
 )
 
@@ -62,6 +63,9 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 			if rep.Outcome != LocationFailed {
 				rep.Outcome = LocationFailed
 				rep.Error = fmt.Sprintf("step %d (%s) failed: %s", res.Index, describe(changes[res.Index]), res.Error)
+				if hint := api.AccessHint(res.Status, l.lp.LocationID, l.lp.TokenEnv, api.ScopeWrite); hint != "" {
+					rep.Error += " (" + hint + ")"
+				}
 				stopReason = fmt.Sprintf("not run: step %d (%s) failed", res.Index, describe(changes[res.Index]))
 			}
 			continue

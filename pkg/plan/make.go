@@ -1,7 +1,7 @@
 package plan
 
-// This file fixes the planner's entry points so pkg/apply and the CLI can be
-// written against them.
+// This file holds the planner's entry point: select locations, read each
+// concurrently, plan it.
 
 import (
 	"context"
@@ -99,8 +99,12 @@ func planOne(ctx context.Context, loc *spec.Location, connect Connector) Locatio
 	if tokenEnv == "" {
 		tokenEnv = spec.DefaultTokenEnv
 	}
+	msg := err.Error()
+	if hint := api.AccessHint(api.StatusOf(err), loc.ID, tokenEnv, api.ScopeReadonly); hint != "" {
+		msg += " (" + hint + ")"
+	}
 	return LocationPlan{LocationID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, File: loc.Pos.File,
-		Prune: loc.Prune, Error: err.Error()}
+		Prune: loc.Prune, Error: msg}
 }
 
 // selectLocations applies --location and --shard and sorts the result by id.

@@ -328,3 +328,23 @@ func TestSelectLocations(t *testing.T) {
 		}
 	})
 }
+
+// TestMakeAccessHint: a 401 or 403 while reading says which variable to check.
+func TestMakeAccessHint(t *testing.T) {
+	tests := []struct {
+		status int
+		want   string
+	}{
+		{401, "(check that TOK_L holds a valid token of location l with the conversation-ai.readonly scope)"},
+		{403, "(check that TOK_L holds the token of location l, not of another location)"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			loc := &spec.Location{ID: "l", TokenEnv: "TOK_L", Agents: []*spec.Agent{{Name: "A"}}}
+			lp := makeOne(t, loc, &fakeReader{fail: &api.Error{Method: "GET", Path: "/conversation-ai/agents/search", Status: tt.status, Message: "no"}})
+			if !strings.HasSuffix(lp.Error, tt.want) {
+				t.Fatalf("error %q, want it to end with %q", lp.Error, tt.want)
+			}
+		})
+	}
+}
