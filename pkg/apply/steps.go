@@ -2,7 +2,6 @@ package apply
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/agentform/agentform/pkg/api"
@@ -21,20 +20,11 @@ func (l *locationRun) step(ctx context.Context, i int) StepResult {
 	outcome, err := l.do(callCtx, c, &res)
 	res.Duration = l.opts.Now().Sub(start)
 	if err != nil {
-		res.Outcome, res.Error, res.Status = StepFailed, err.Error(), statusOf(err)
+		res.Outcome, res.Error, res.Status = StepFailed, err.Error(), api.StatusOf(err)
 		return res
 	}
 	res.Outcome = outcome
 	return res
-}
-
-// statusOf returns the HTTP status of the API answer behind err, or 0.
-func statusOf(err error) int {
-	var e *api.Error
-	if errors.As(err, &e) {
-		return e.Status
-	}
-	return 0
 }
 
 // do performs one change.
