@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/sim"
 )
 
@@ -190,4 +193,99 @@ func TestShowRefusesUnknownVersion(t *testing.T) {
 	if r.code != exitError1 || !strings.Contains(r.stderr, "format version 99") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
+}
+
+// writeDeskManifest writes a Location manifest with an agent "Desk" in mode
+// mode, plus the extra agents (mode suggestive), into a new folder under
+// root and returns the folder.
+func writeDeskManifest(t *testing.T, root, name, mode string, extra ...string) string {
+	t.Helper()
+	dir := filepath.Join(root, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeManifest(t, dir, "loc.yaml", "locDrift", "TOKEN_DRIFT", false, append([]string{"Desk"}, extra...)...)
+	path := filepath.Join(dir, "loc.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first agent is Desk: give it the mode asked for.
+	body := strings.Replace(string(b), "mode: suggestive", "mode: "+mode, 1)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestPlanBaselineLabelsDrift(t *testing.T) {
+	root := t.TempDir()
+	state := filepath.Join(root, "sandbox.json")
+	sandbox := "--sandbox=" + state
+	base := writeDeskManifest(t, root, "base", "suggestive")    // what main declares, and applied
+	byHand := writeDeskManifest(t, root, "hand", "off")         // someone changes the mode outside the PR
+	pr := writeDeskManifest(t, root, "pr", "suggestive", "New") // the PR adds an agent, keeps the mode
+	for _, dir := range []string{base, byHand} {
+		if r := runCLI(t, nil, "apply", sandbox, "--auto-approve", dir); r.code != exitOK {
+			t.Fatalf("apply %s: exit %d: %s%s", dir, r.code, r.stdout, r.stderr)
+		}
+	}
+
+	t.Run("text labels drift apart from intended change", func(t *testing.T) {
+		r := runCLI(t, nil, "plan", sandbox, pr, "--baseline", base)
+		if r.code != exitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		for _, want := range []string{
+			`~ update agent "Desk"`, `(drift: changed outside agentform)`,
+			`~ mode (drift): "off" → "suggestive"`,
+			"\n  + create agent \"New\"\n", // intended: no drift note
+			"Drift: 1 change undoes an edit made outside agentform.\nPlan: 1 to create, 1 to update, 0 to delete across 1 of 1 locations.\n",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+	})
+	t.Run("json carries the marks", func(t *testing.T) {
+		r := runCLI(t, nil, "plan", sandbox, pr, "--baseline", base, "--format", "json")
+		if r.code != exitOK {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var p plan.Plan
+		if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, c := range p.Locations[0].Changes {
+			got[string(c.Op)+" "+c.Agent] = c.Drift
+			if c.Op == plan.OpUpdate && (len(c.Diffs) != 1 || !c.Diffs[0].Drift) {
+				t.Errorf("update diffs %+v: want mode marked drift", c.Diffs)
+			}
+		}
+		if want := map[string]bool{"update Desk": true, "create New": false}; !reflect.DeepEqual(got, want) || !p.Baseline {
+			t.Fatalf("drift by change %v (baseline %v), want %v", got, p.Baseline, want)
+		}
+	})
+	t.Run("markdown has a drift column", func(t *testing.T) {
+		r := runCLI(t, nil, "plan", sandbox, pr, "--baseline", base, "--format", "markdown")
+		if r.code != exitOK || !strings.Contains(r.stdout, "| Create | Update | Replace | Delete | Drift |") ||
+			!strings.Contains(r.stdout, "| 1 | 1 | 0 | 0 | 1 |") {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("without a baseline nothing is drift", func(t *testing.T) {
+		r := runCLI(t, nil, "plan", sandbox, pr)
+		if r.code != exitOK || strings.Contains(r.stdout, "(drift") || strings.Contains(r.stdout, "Drift:") {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
+	t.Run("a baseline that does not load only warns", func(t *testing.T) {
+		// A broken base branch must not block the pull request fixing it.
+		r := runCLI(t, nil, "plan", sandbox, pr, "--baseline", filepath.Join(root, "missing"))
+		if r.code != exitOK || !strings.Contains(r.stderr, "cannot be loaded (1 problem in the manifests); planning without drift labels") ||
+			strings.Contains(r.stdout, "drift") {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.stderr, r.stdout)
+		}
+	})
 }

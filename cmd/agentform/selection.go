@@ -23,6 +23,8 @@ type planSelection struct {
 	shard            string
 	maxDeletes       int
 	maxDeletePercent float64
+	// baseline are the base branch's manifests (plan --baseline), nil if none.
+	baseline *spec.Set
 }
 
 func (s *planSelection) addFlags(fl *pflag.FlagSet) {
@@ -50,6 +52,7 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 	p, err := plan.Make(ctx, set, connect, plan.Options{
 		Parallelism: s.parallelism, ToolVersion: version,
 		Locations: s.locations, ShardIndex: index, ShardCount: count,
+		Baseline: s.baseline,
 	})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -27,7 +27,10 @@ type liveAgent struct {
 
 // locationState is what the planner knows about one location while it plans.
 type locationState struct {
-	loc      *spec.Location
+	loc *spec.Location
+	// base is the baseline's declaration of the location (Options.Baseline),
+	// nil without one: every Drift mark stays false.
+	base     *spec.Location
 	matched  map[*spec.Agent]*liveAgent // declared agents that exist live
 	pruned   []*liveAgent               // live agents prune deletes
 	reported []api.AgentSummary         // live agents left alone
@@ -39,7 +42,7 @@ type locationState struct {
 }
 
 // planLocation reads one location's live state and computes its changes.
-func planLocation(ctx context.Context, loc *spec.Location, rd Reader) (LocationPlan, error) {
+func planLocation(ctx context.Context, loc, base *spec.Location, rd Reader) (LocationPlan, error) {
 	lp := LocationPlan{LocationID: loc.ID, Name: loc.Name, TokenEnv: loc.TokenEnv, File: loc.Pos.File, Prune: loc.Prune}
 	if lp.TokenEnv == "" {
 		lp.TokenEnv = spec.DefaultTokenEnv
@@ -52,6 +55,7 @@ func planLocation(ctx context.Context, loc *spec.Location, rd Reader) (LocationP
 	if err != nil {
 		return lp, err
 	}
+	st.base = base
 	if err := st.read(ctx, rd); err != nil {
 		return lp, err
 	}
@@ -258,7 +262,7 @@ func (st *locationState) changes() ([]Change, error) {
 		}
 		out = append(out, Change{Op: OpDelete, Kind: KindAgent, Agent: la.summary.Name, ID: la.summary.ID,
 			Before: before, Fingerprint: FingerprintAgent(la.full), Cascade: len(la.full.Actions),
-			Reason: reason})
+			Reason: reason, Drift: st.addedByHand(la.summary)})
 	}
 	for _, s := range st.reported {
 		out = append(out, Change{Op: OpReport, Kind: KindAgent, Agent: s.Name, ID: s.ID,
@@ -270,12 +274,11 @@ func (st *locationState) changes() ([]Change, error) {
 // agentChanges plans one declared agent: its settings, its actions and its
 // follow-up settings. la is nil when the agent does not exist live.
 func (st *locationState) agentChanges(a *spec.Agent, la *liveAgent) ([]Change, error) {
-	desired, err := jsonMap(a.Settings)
+	desired, err := desiredAgentMap(a)
 	if err != nil {
-		return nil, fmt.Errorf("settings: %w", err)
+		return nil, err
 	}
-	desired["name"] = a.Name
-	normalize(desired)
+	ba := baseAgent(st.base, a)
 	var out []Change
 	agentID := ""
 	var createErr error
@@ -285,7 +288,7 @@ func (st *locationState) agentChanges(a *spec.Agent, la *liveAgent) ([]Change, e
 				strings.Join(missing, ", "))
 		}
 		out = append(out, Change{Op: OpCreate, Kind: KindAgent, Agent: a.Name, After: desired,
-			Reason: "declared, not found live"})
+			Reason: "declared, not found live", Drift: ba != nil})
 	} else {
 		agentID = la.full.ID
 		c, changed, err := agentUpdate(a, la, desired)
@@ -293,15 +296,22 @@ func (st *locationState) agentChanges(a *spec.Agent, la *liveAgent) ([]Change, e
 			return nil, err
 		}
 		if changed {
+			if ba != nil {
+				base, err := desiredAgentMap(ba)
+				if err != nil {
+					return nil, fmt.Errorf("baseline: %w", err)
+				}
+				c.Drift = markDrift(c.Diffs, base)
+			}
 			out = append(out, c)
 		}
 	}
-	acts, err := st.actionChanges(a, la, agentID)
+	acts, err := st.actionChanges(a, ba, la, agentID)
 	if err != nil {
 		return nil, errors.Join(createErr, err)
 	}
 	out = append(out, acts...)
-	fu, ok, err := st.followupChange(a, la, agentID, acts)
+	fu, ok, err := st.followupChange(a, ba, la, agentID, acts)
 	if err != nil {
 		return nil, errors.Join(createErr, err)
 	}
@@ -328,6 +338,18 @@ func missingForCreate(desired map[string]any) []string {
 		}
 	}
 	return missing
+}
+
+// desiredAgentMap is a declared agent's settings (with its name) in JSON
+// types, normalized: the desired side of an agent diff, and the baseline's
+// side of its drift check.
+func desiredAgentMap(a *spec.Agent) (map[string]any, error) {
+	desired, err := jsonMap(a.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	desired["name"] = a.Name
+	return normalize(desired).(map[string]any), nil
 }
 
 // liveAgentMap is a live agent's settings (with its name) in JSON types,
@@ -365,7 +387,8 @@ func agentUpdate(a *spec.Agent, la *liveAgent, desired map[string]any) (Change, 
 }
 
 // actionChanges plans the actions of one declared agent.
-func (st *locationState) actionChanges(a *spec.Agent, la *liveAgent, agentID string) ([]Change, error) {
+// ba is the baseline's declaration of the agent (nil if none).
+func (st *locationState) actionChanges(a, ba *spec.Agent, la *liveAgent, agentID string) ([]Change, error) {
 	var live []api.Action
 	if la != nil {
 		live = la.actions
@@ -381,7 +404,7 @@ func (st *locationState) actionChanges(a *spec.Agent, la *liveAgent, agentID str
 			return nil, fmt.Errorf("action %q is declared twice", d.Name)
 		}
 		declared[d.Name] = true
-		c, ok, err := st.actionChange(a, d, byName[d.Name], agentID)
+		c, ok, err := st.actionChange(a, d, baseAction(ba, d.Name), byName[d.Name], agentID)
 		if err != nil {
 			return nil, fmt.Errorf("action %q: %w", d.Name, err)
 		}
@@ -404,7 +427,8 @@ func (st *locationState) actionChanges(a *spec.Agent, la *liveAgent, agentID str
 		}
 		out = append(out, Change{Op: OpDelete, Kind: KindAction, Agent: a.Name, Action: act.Name, ID: act.ID,
 			AgentID: agentID, Before: before, Fingerprint: FingerprintAction(act),
-			Reason: "live action the agent's actions: list does not declare"})
+			Reason: "live action the agent's actions: list does not declare",
+			Drift:  ba != nil && ba.ActionsDeclared && baseAction(ba, act.Name) == nil})
 	}
 	if spared > 0 {
 		out = append(out, Change{Op: OpReport, Kind: KindAction, Agent: a.Name, AgentID: agentID,
@@ -434,9 +458,12 @@ func (st *locationState) liveActionMap(act api.Action) (map[string]any, []string
 	return map[string]any{"name": act.Name, "type": act.Type, "details": normalize(details)}, keep, nil
 }
 
-// desiredDetails are an action's declared details in JSON types, normalized,
-// without followupSettings (the agent's followup block owns them).
-func (st *locationState) desiredDetails(d *spec.Action) (map[string]any, error) {
+// desiredActionMap is an action as declared, in the form liveActionMap gives
+// a live one: name, type and details in JSON types, normalized, without
+// details.followupSettings (the agent's followup block owns them). It is the
+// baseline's side of an action's drift check; desiredDetails builds the
+// desired side with it.
+func desiredActionMap(d *spec.Action) (map[string]any, error) {
 	details, err := jsonMap(d.Details)
 	if err != nil {
 		return nil, fmt.Errorf("details: %w", err)
@@ -444,6 +471,18 @@ func (st *locationState) desiredDetails(d *spec.Action) (map[string]any, error) 
 	if d.Type == api.ActionAdvancedFollowup {
 		delete(details, "followupSettings")
 	}
+	return map[string]any{"name": d.Name, "type": d.Type, "details": normalize(details)}, nil
+}
+
+// desiredDetails are an action's declared details in JSON types, normalized,
+// without followupSettings (the agent's followup block owns them). Agent
+// references must name an agent of the location that this plan keeps.
+func (st *locationState) desiredDetails(d *spec.Action) (map[string]any, error) {
+	m, err := desiredActionMap(d)
+	if err != nil {
+		return nil, err
+	}
+	details := m["details"].(map[string]any)
 	if key, ok := agentRefKeys[d.Type]; ok {
 		if ref, ok := details[key].(string); ok && ref != "" {
 			fate, known := st.refTarget[ref]
@@ -455,11 +494,12 @@ func (st *locationState) desiredDetails(d *spec.Action) (map[string]any, error) 
 			}
 		}
 	}
-	return normalize(details).(map[string]any), nil
+	return details, nil
 }
 
-// actionChange plans one declared action against its live namesakes.
-func (st *locationState) actionChange(a *spec.Agent, d *spec.Action, live []api.Action, agentID string) (Change, bool, error) {
+// actionChange plans one declared action against its live namesakes; bd is
+// the baseline's declaration of the action (nil if none).
+func (st *locationState) actionChange(a *spec.Agent, d, bd *spec.Action, live []api.Action, agentID string) (Change, bool, error) {
 	details, err := st.desiredDetails(d)
 	if err != nil {
 		return Change{}, false, err
@@ -468,7 +508,7 @@ func (st *locationState) actionChange(a *spec.Agent, d *spec.Action, live []api.
 	switch len(live) {
 	case 0:
 		return Change{Op: OpCreate, Kind: KindAction, Agent: a.Name, Action: d.Name, AgentID: agentID,
-			After: create, Reason: "declared, not found live"}, true, nil
+			After: create, Reason: "declared, not found live", Drift: bd != nil}, true, nil
 	case 1:
 	default:
 		ids := make([]string, len(live))
@@ -488,6 +528,9 @@ func (st *locationState) actionChange(a *spec.Agent, d *spec.Action, live []api.
 		c.Op, c.After = OpReplace, create
 		c.Diffs = []FieldDiff{{Path: "type", Before: act.Type, After: d.Type}}
 		c.Reason = fmt.Sprintf("type changes from %s to %s: the API cannot change it in place", act.Type, d.Type)
+		if c.Drift, err = actionDrift(c.Diffs, bd); err != nil {
+			return Change{}, false, err
+		}
 		return c, true, nil
 	}
 	liveDetails, _ := before["details"].(map[string]any)
@@ -503,6 +546,9 @@ func (st *locationState) actionChange(a *spec.Agent, d *spec.Action, live []api.
 	}
 	merged := deepMerge(liveDetails, details)
 	c.Op, c.Diffs, c.Reason = OpUpdate, diffs, "declared details differ from live"
+	if c.Drift, err = actionDrift(c.Diffs, bd); err != nil {
+		return Change{}, false, err
+	}
 	c.After = map[string]any{"name": d.Name, "type": d.Type, "details": merged}
 	if key, ok := agentRefKeys[d.Type]; ok {
 		if v, ok := merged[key].(string); ok && slices.Contains(keep, v) {
@@ -513,17 +559,21 @@ func (st *locationState) actionChange(a *spec.Agent, d *spec.Action, live []api.
 }
 
 // followupChange plans the follow-up settings of one agent. acts are the
-// agent's action changes of this plan.
-func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID string, acts []Change) (Change, bool, error) {
+// agent's action changes of this plan; ba is the baseline's declaration of
+// the agent (nil if none).
+func (st *locationState) followupChange(a, ba *spec.Agent, la *liveAgent, agentID string, acts []Change) (Change, bool, error) {
 	fu := a.Followup
 	if fu == nil {
 		return Change{}, false, nil
 	}
-	desired, err := jsonMap(fu.Settings)
+	desired, err := desiredFollowupMap(fu)
 	if err != nil {
-		return Change{}, false, fmt.Errorf("followup: %w", err)
+		return Change{}, false, err
 	}
-	normalize(desired)
+	bf, err := newBaseFollowup(ba, desired)
+	if err != nil {
+		return Change{}, false, err
+	}
 	var liveActs []api.Action
 	if la != nil {
 		liveActs = la.actions
@@ -536,17 +586,17 @@ func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID st
 	for _, d := range a.Actions {
 		declaredType[d.Name] = d.Type
 	}
-	rebuilt := map[string]bool{}
+	rebuilt := map[string]bool{} // action name → its create or replace is drift
 	for _, c := range acts {
 		if c.Op == OpCreate || c.Op == OpReplace {
-			rebuilt[c.Action] = true
+			rebuilt[c.Action] = c.Drift
 		}
 	}
 	names := slices.Clone(fu.Actions)
 	var before map[string]any
 	var diffs []FieldDiff
 	var why []string
-	anySettings := false
+	anySettings, drift := false, false
 	for _, n := range names {
 		typ, isDeclared := declaredType[n]
 		liveAct, isLive := liveByName[n]
@@ -559,8 +609,9 @@ func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID st
 		if typ != api.ActionAdvancedFollowup {
 			return Change{}, false, fmt.Errorf("followup: action %q is a %s action, not advancedFollowup", n, typ)
 		}
-		if rebuilt[n] {
+		if byHand, ok := rebuilt[n]; ok {
 			why = append(why, fmt.Sprintf("action %q is created in this plan", n))
+			drift = drift || byHand
 			continue
 		}
 		var d struct {
@@ -573,6 +624,7 @@ func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID st
 		}
 		if d.FollowupSettings == nil {
 			why = append(why, fmt.Sprintf("action %q has no follow-up settings", n))
+			drift = drift || bf.wants(n)
 			continue
 		}
 		anySettings = true
@@ -591,6 +643,9 @@ func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID st
 					ds[i].Path = "followupSettings." + ds[i].Path
 				}
 				diffs = ds
+				if bf.lists(n) {
+					drift = markDrift(diffs, map[string]any{"followupSettings": bf.settings}) || drift
+				}
 			}
 		}
 	}
@@ -603,8 +658,19 @@ func (st *locationState) followupChange(a *spec.Agent, la *liveAgent, agentID st
 	}
 	return Change{Op: op, Kind: KindFollowup, Agent: a.Name, AgentID: agentID, Before: before,
 		After: map[string]any{"actions": anyList(names), "followupSettings": desired},
-		Diffs: diffs, Reason: strings.Join(why, "; "),
+		Diffs: diffs, Reason: strings.Join(why, "; "), Drift: drift,
 		Fingerprint: FingerprintFollowup(liveActs)}, true, nil
+}
+
+// desiredFollowupMap is a declared follow-up block's settings in JSON types,
+// normalized: the desired side of a follow-up diff, and the baseline's side
+// of its drift check.
+func desiredFollowupMap(fu *spec.Followup) (map[string]any, error) {
+	desired, err := jsonMap(fu.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("followup: %w", err)
+	}
+	return normalize(desired).(map[string]any), nil
 }
 
 func anyList(s []string) []any {

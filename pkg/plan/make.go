@@ -42,6 +42,11 @@ type Options struct {
 	// ShardIndex/ShardCount select the locations whose stable hash falls in shard
 	// ShardIndex (0-based) of ShardCount; ShardCount 0 or 1 selects all.
 	ShardIndex, ShardCount int
+	// Baseline, when not nil, is the manifests of the base branch (say, main):
+	// what was merged, and so presumably applied, before the manifests being
+	// planned. Changes that undo an edit made outside agentform are marked
+	// Drift (see the package documentation); nil marks nothing.
+	Baseline *spec.Set
 }
 
 // Make reads the live state of every selected location and returns the plan.
@@ -49,6 +54,10 @@ type Options struct {
 // Make itself fails only on bad options or when ctx ends.
 func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (*Plan, error) {
 	locs, err := selectLocations(set.Locations, opts)
+	if err != nil {
+		return nil, err
+	}
+	bases, err := baselineLocations(opts.Baseline)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +73,9 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 		TotalLocations: len(set.Locations),
 		Locations:      make([]LocationPlan, len(locs)),
 	}
+	if opts.Baseline != nil {
+		p.Baseline, p.BaselineDigest = true, opts.Baseline.Digest
+	}
 	if opts.ShardCount > 1 {
 		p.Shard = fmt.Sprintf("%d/%d", opts.ShardIndex+1, opts.ShardCount)
 	}
@@ -75,7 +87,7 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 	g.SetLimit(par)
 	for i, loc := range locs {
 		g.Go(func() error {
-			p.Locations[i] = planOne(ctx, loc, connect)
+			p.Locations[i] = planOne(ctx, loc, bases[loc.ID], connect)
 			return nil
 		})
 	}
@@ -86,12 +98,13 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 	return p, nil
 }
 
-// planOne plans one location, turning every failure into its Error.
-func planOne(ctx context.Context, loc *spec.Location, connect Connector) LocationPlan {
+// planOne plans one location, turning every failure into its Error. base is
+// the baseline's declaration of the location, or nil.
+func planOne(ctx context.Context, loc, base *spec.Location, connect Connector) LocationPlan {
 	rd, err := connect(ctx, loc)
 	if err == nil {
 		var lp LocationPlan
-		if lp, err = planLocation(ctx, loc, rd); err == nil {
+		if lp, err = planLocation(ctx, loc, base, rd); err == nil {
 			return lp
 		}
 	}
@@ -167,6 +180,9 @@ type Counts struct {
 	Locations int
 	// Failed is how many locations could not be planned.
 	Failed int
+	// Drift is how many changes (reports aside) undo edits made outside
+	// agentform (Change.Drift).
+	Drift int
 }
 
 // Count counts p's changes.
@@ -190,6 +206,9 @@ func (p *Plan) Count() Counts {
 			case OpReport:
 				c.Report++
 				continue
+			}
+			if ch.Drift {
+				c.Drift++
 			}
 			changed = true
 		}

@@ -15,8 +15,10 @@ const DefaultMarkdownBytes = 65536
 const markdownReserve = 512
 
 // RenderMarkdown writes p for a pull-request comment: a summary table, the
-// destructive changes first, then one collapsible section per location with
-// changes or an error. The output stays under maxBytes (DefaultMarkdownBytes
+// destructive changes first, then the drift (changes that undo edits made
+// outside agentform; with a baseline only), then one collapsible section per
+// location with changes or an error. With a baseline the table has a Drift
+// column and drift changes are labelled everywhere. The output stays under maxBytes (DefaultMarkdownBytes
 // when 0): sections that do not fit are left out with a note.
 func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	if maxBytes <= 0 {
@@ -25,31 +27,33 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	var head bytes.Buffer
 	c := p.Count()
 	head.WriteString("### agentform plan\n\n")
-	head.WriteString("| Create | Update | Replace | Delete | Locations changed | Failed | Planned |\n")
-	head.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Locations, c.Failed, len(p.Locations))
+	if p.Baseline {
+		head.WriteString("| Create | Update | Replace | Delete | Drift | Locations changed | Failed | Planned |\n")
+		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Drift, c.Locations, c.Failed, len(p.Locations))
+	} else {
+		head.WriteString("| Create | Update | Replace | Delete | Locations changed | Failed | Planned |\n")
+		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Locations, c.Failed, len(p.Locations))
+	}
 
-	var destructive []string
+	var destructive, drift []string
 	for _, lp := range p.Locations {
 		for _, ch := range lp.Changes {
+			item := fmt.Sprintf("- `%s` %s", lp.LocationID, mdEscape(ch.Title()))
 			if ch.Op == OpDelete || ch.Op == OpReplace {
-				destructive = append(destructive, fmt.Sprintf("- `%s` %s", lp.LocationID, mdEscape(ch.Title())))
+				destructive = append(destructive, item+mdDriftLabel(ch))
+			}
+			if ch.Drift && ch.Op != OpReport {
+				drift = append(drift, item+" "+mdEscape(ch.DriftNote())+driftFields(ch))
 			}
 		}
 	}
 	summary := "**" + SummaryLine(p) + "**\n"
 	budget := maxBytes - markdownReserve - len(summary)
-	if len(destructive) > 0 {
-		head.WriteString(":warning: **Destructive changes**\n\n")
-		for i, d := range destructive {
-			if head.Len()+len(d)+1 > budget/2 {
-				fmt.Fprintf(&head, "- … %d more destructive changes not shown; see the job summary\n", len(destructive)-i)
-				break
-			}
-			head.WriteString(d + "\n")
-		}
-		head.WriteString("\n")
-	}
+	mdList(&head, ":warning: **Destructive changes**", destructive, "destructive changes", budget/2)
+	mdList(&head, ":leftwards_arrow_with_hook: **"+DriftLine(p)+"** Live state was changed by hand; this plan puts back what the base branch declares.",
+		drift, "drift changes", budget/2)
 
 	var sections []string
 	for _, lp := range p.Locations {
@@ -70,6 +74,45 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	out.WriteString(summary)
 	_, err := w.Write(out.Bytes())
 	return err
+}
+
+// mdList writes a titled bullet list into head while head stays under limit;
+// the rest is counted in a note. An empty list writes nothing.
+func mdList(head *bytes.Buffer, title string, items []string, what string, limit int) {
+	if len(items) == 0 {
+		return
+	}
+	head.WriteString(title + "\n\n")
+	for i, it := range items {
+		if head.Len()+len(it)+1 > limit {
+			fmt.Fprintf(head, "- … %d more %s not shown; see the job summary\n", len(items)-i, what)
+			break
+		}
+		head.WriteString(it + "\n")
+	}
+	head.WriteString("\n")
+}
+
+// mdDriftLabel is " **(drift)**" for a drift change, else "".
+func mdDriftLabel(c Change) string {
+	if !c.Drift {
+		return ""
+	}
+	return " **(drift)**"
+}
+
+// driftFields lists a change's drift fields: ": `mode`, `instructions`".
+func driftFields(c Change) string {
+	var paths []string
+	for _, d := range c.Diffs {
+		if d.Drift {
+			paths = append(paths, "`"+strings.ReplaceAll(d.Path, "`", "'")+"`")
+		}
+	}
+	if len(paths) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(paths, ", ")
 }
 
 // mdSection is one location as a <details> block with its text rendering.
@@ -103,14 +146,21 @@ func mdSection(lp LocationPlan) string {
 // locationCounts sums up one location: "2 to create, 1 to delete".
 func locationCounts(lp LocationPlan) string {
 	n := map[Op]int{}
+	drift := 0
 	for _, c := range lp.Changes {
 		n[c.Op]++
+		if c.Drift && c.Op != OpReport {
+			drift++
+		}
 	}
 	var parts []string
 	for _, op := range []Op{OpCreate, OpUpdate, OpReplace, OpDelete} {
 		if n[op] > 0 {
 			parts = append(parts, fmt.Sprintf("%d to %s", n[op], op))
 		}
+	}
+	if drift > 0 {
+		parts = append(parts, fmt.Sprintf("%d drift", drift))
 	}
 	if n[OpReport] > 0 {
 		parts = append(parts, fmt.Sprintf("%d note(s)", n[OpReport]))

@@ -30,6 +30,9 @@ func Merge(plans ...*Plan) (*Plan, error) {
 		if p.ManifestDigest != out.ManifestDigest {
 			return nil, fmt.Errorf("merge plans: plan %d was made from other manifests (digest %s, not %s)", i+2, p.ManifestDigest, out.ManifestDigest)
 		}
+		if p.Baseline != out.Baseline || p.BaselineDigest != out.BaselineDigest {
+			return nil, fmt.Errorf("merge plans: plan %d was made with another baseline (--baseline) than plan 1", i+2)
+		}
 		for _, lp := range p.Locations {
 			if j, ok := from[lp.LocationID]; ok {
 				return nil, fmt.Errorf("merge plans: location %s is in plan %d and plan %d", lp.LocationID, j+1, i+2)

@@ -50,6 +50,45 @@
 // action type is an OpReplace. A follow-up change is planned when a named
 // action is created or replaced, lacks settings or has other ones.
 //
+// # Drift
+//
+// With Options.Baseline (the manifests of the base branch, `plan
+// --baseline`), every change says whether it is intended (the manifests
+// being planned change it) or drift (it undoes an edit made outside
+// agentform, assuming the base branch was applied). The baseline is
+// normalized by the functions that build the desired side and compared with
+// the same projection and diff. Its agent is the one pinning the same id,
+// else the one with the same name; its action is the one with the same name
+// under that agent. Per case:
+//
+//   - A field diff is drift (FieldDiff.Drift) when the baseline declares the
+//     field with the value the manifest wants: live moved away from what
+//     was merged. It is intended when the baseline does not declare the
+//     field or the object, or declares another value (the live one: the
+//     change is the pull request's; a third value: the pull request
+//     rewrites the field anyway, so the change is its own).
+//   - An update or replace is drift when any of its diffs is; each diff
+//     says which (a replace's only diff is its type).
+//   - A create is drift when the baseline declares the agent, or the action
+//     under the same agent (whatever its type): it was deleted by hand.
+//   - An action delete is drift when the baseline agent also has an
+//     `actions:` list without that action: it was added by hand. When the
+//     baseline declared the action, had no `actions:` list, or did not
+//     declare the agent, the delete is the pull request's.
+//   - An agent delete (prune) is drift when the baseline location also sets
+//     prune and declares no agent of that name or pinned id: it was added by
+//     hand. Otherwise the pull request removes the agent or turns prune on.
+//   - A follow-up change is drift when its settings diff is drift (and the
+//     baseline's follow-up block lists that action), when an action it
+//     lists lacks settings live while the baseline lists the action with
+//     the same settings (they were removed by hand), or when an action it
+//     lists is created or replaced by a drift change.
+//   - Reports are never drift; without a baseline nothing is.
+//
+// A change that is both (some diffs drift, some intended) is marked Drift
+// and its diffs tell them apart. Counts.Drift counts drift changes and
+// DriftLine words them; the renderers label them.
+//
 // # Order
 //
 // Inside a location: agent creates and updates (agents referenced by other
@@ -67,12 +106,13 @@
 // encoding/json with the tags below; this is a stable contract: fields are
 // only added, and a change of meaning increments FormatVersion. Top level:
 // formatVersion, toolVersion, createdAt (RFC 3339, UTC), manifestDigest,
-// totalLocations, locations[]. A location: locationId, name, tokenEnv (the
+// totalLocations, locations[], shard, baseline (true when made with a
+// baseline), baselineDigest. A location: locationId, name, tokenEnv (the
 // variable's name, never a token), file, prune, liveObjects, changes[],
 // error. A change: op (create|update|delete|replace|report), kind
 // (agent|action|followup), agent, action, id, agentId, before, after,
-// diffs[{path, before, after}], reason, drift, fingerprint, dependsOn[],
-// keepIds[].
+// diffs[{path, before, after, drift}], reason, drift, fingerprint,
+// dependsOn[], keepIds[]. The drift flags are omitted when false.
 package plan
 
 import "time"
@@ -94,6 +134,11 @@ type Plan struct {
 	// Shard is "I/N" when the plan covers shard I of N (--shard), else empty.
 	// Merge insists on every shard of N exactly once.
 	Shard string `json:"shard,omitempty"`
+	// Baseline is true when the plan was made with baseline manifests
+	// (Options.Baseline, `plan --baseline`): only then do the Drift marks say
+	// anything. BaselineDigest is their digest.
+	Baseline       bool   `json:"baseline,omitempty"`
+	BaselineDigest string `json:"baselineDigest,omitempty"`
 }
 
 // LocationPlan is the plan of one location.
@@ -165,8 +210,9 @@ type Change struct {
 	Diffs []FieldDiff `json:"diffs,omitempty"`
 	// Reason says why the change is planned, in words.
 	Reason string `json:"reason"`
-	// Drift is true when the live object differs from what agentform last
-	// wrote for a field the manifest did not change (changed by hand).
+	// Drift is true when the change undoes an edit made outside agentform:
+	// a field diff is drift, or the object was deleted or added by hand (see
+	// "Drift" in the package documentation). Always false without a baseline.
 	Drift bool `json:"drift,omitempty"`
 	// Fingerprint identifies the live object the change was computed from
 	// (see Fingerprint); apply refuses the location when it moved.
@@ -187,4 +233,7 @@ type FieldDiff struct {
 	Path   string `json:"path"` // dotted path, e.g. "details.sleepTime" or "channels"
 	Before any    `json:"before,omitempty"`
 	After  any    `json:"after,omitempty"`
+	// Drift is true when the baseline declares the value After already: the
+	// live value moved away from what was merged (changed by hand).
+	Drift bool `json:"drift,omitempty"`
 }

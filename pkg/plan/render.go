@@ -46,6 +46,9 @@ func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
 	if n := p.Count().Failed; n > 0 {
 		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d locations could not be planned.", n, len(p.Locations))))
 	}
+	if d := DriftLine(p); d != "" {
+		t.line(t.paint(ansiCyan, d))
+	}
 	t.line(SummaryLine(p))
 	return bw.Flush()
 }
@@ -58,6 +61,35 @@ func SummaryLine(p *Plan) string {
 		line += " (shard " + p.Shard + " of the run only)"
 	}
 	return line
+}
+
+// DriftLine says how many changes undo edits made outside agentform, such as
+// "Drift: 2 changes undo edits made outside agentform.", or is "" when none
+// does (always without a baseline). RenderText writes it just before the
+// summary line, which stays last.
+func DriftLine(p *Plan) string {
+	switch n := p.Count().Drift; n {
+	case 0:
+		return ""
+	case 1:
+		return "Drift: 1 change undoes an edit made outside agentform."
+	default:
+		return fmt.Sprintf("Drift: %d changes undo edits made outside agentform.", n)
+	}
+}
+
+// DriftNote is the note a drift change carries in text and Markdown: what
+// happened outside agentform. It is "" when c is not drift.
+func (c Change) DriftNote() string {
+	switch {
+	case !c.Drift:
+		return ""
+	case c.Kind != KindFollowup && c.Op == OpCreate:
+		return "(drift: deleted outside agentform)"
+	case c.Op == OpDelete:
+		return "(drift: added outside agentform)"
+	}
+	return "(drift: changed outside agentform)"
 }
 
 func summaryLine(p *Plan) string {
@@ -92,6 +124,15 @@ func (t textWriter) paint(code, s string) string {
 		return s
 	}
 	return code + s + ansiReset
+}
+
+// resume switches back to colour code after a nested paint ("" without
+// colours).
+func (t textWriter) resume(code string) string {
+	if !t.color {
+		return ""
+	}
+	return code
 }
 
 // location writes one location; indent prefixes its changes.
@@ -149,6 +190,9 @@ func (t textWriter) change(c Change, indent string) {
 	if c.ID != "" && c.Op != OpCreate {
 		head += t.paint(ansiDim, " ("+c.ID+")")
 	}
+	if note := c.DriftNote(); note != "" {
+		head += " " + t.paint(ansiCyan, note)
+	}
 	t.line(head)
 	sub := indent + "    "
 	if c.Reason != "" {
@@ -165,7 +209,7 @@ func (t textWriter) change(c Change, indent string) {
 	case OpReplace:
 		for _, f := range flatten("", c.After) {
 			if f.Path == "type" {
-				t.field(sub, FieldDiff{Path: "type", Before: c.Before["type"], After: f.After}, "~", ansiYellow)
+				t.field(sub, FieldDiff{Path: "type", Before: c.Before["type"], After: f.After, Drift: typeDrift(c)}, "~", ansiYellow)
 				continue
 			}
 			t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
@@ -179,13 +223,27 @@ func (t textWriter) change(c Change, indent string) {
 	}
 }
 
+// typeDrift reports whether a replace's type diff is drift.
+func typeDrift(c Change) bool {
+	for _, d := range c.Diffs {
+		if d.Path == "type" {
+			return d.Drift
+		}
+	}
+	return false
+}
+
 // field writes one field change: `~ path: "old" → "new"`, or a line diff for
-// long texts.
+// long texts. A drift field reads `~ path (drift): ...`.
 func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
+	path := d.Path
+	if d.Drift {
+		path += " " + t.paint(ansiCyan, "(drift)") + t.resume(color)
+	}
 	bs, bok := d.Before.(string)
 	as, aok := d.After.(string)
 	if (aok || d.After == nil) && (bok || d.Before == nil) && (isLong(bs) || isLong(as)) {
-		t.line(indent + t.paint(color, sym+" "+d.Path+":"))
+		t.line(indent + t.paint(color, sym+" "+path+":"))
 		var ops []lineOp
 		if d.Before == nil {
 			for _, l := range strings.Split(as, "\n") {
@@ -209,10 +267,10 @@ func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
 		return
 	}
 	if sym == "+" {
-		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", d.Path, value(d.After))))
+		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, value(d.After))))
 		return
 	}
-	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, d.Path, value(d.Before), value(d.After))))
+	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, value(d.Before), value(d.After))))
 }
 
 func isLong(s string) bool { return strings.Contains(s, "\n") || len(s) > longText }
