@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -354,27 +353,7 @@ func driftPlan(t *testing.T) *Plan {
 	return p
 }
 
-func TestRenderDriftGolden(t *testing.T) {
-	p := driftPlan(t)
-	tests := []struct {
-		name   string
-		render func(*bytes.Buffer) error
-	}{
-		{"drift.txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{}) }},
-		{"drift.color.txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{Color: true}) }},
-		{"drift.json.golden", func(b *bytes.Buffer) error { return RenderJSON(b, p) }},
-		{"drift.md.golden", func(b *bytes.Buffer) error { return RenderMarkdown(b, p, 0) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var b bytes.Buffer
-			if err := tt.render(&b); err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, tt.name, b.Bytes())
-		})
-	}
-}
+func TestRenderDriftGolden(t *testing.T) { checkRenderGolden(t, "drift", driftPlan(t)) }
 
 func TestDriftLine(t *testing.T) {
 	ch := func(drift bool) Change { return Change{Op: OpUpdate, Kind: KindAgent, Drift: drift} }

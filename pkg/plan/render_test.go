@@ -62,16 +62,20 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func TestRenderGolden(t *testing.T) {
-	p := goldenPlan(t)
+func TestRenderGolden(t *testing.T) { checkRenderGolden(t, "plan", goldenPlan(t)) }
+
+// checkRenderGolden renders p in every format and compares each with
+// testdata/<prefix>.{txt,color.txt,json,md}.golden.
+func checkRenderGolden(t *testing.T, prefix string, p *Plan) {
+	t.Helper()
 	tests := []struct {
 		name   string
 		render func(*bytes.Buffer) error
 	}{
-		{"plan.txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{}) }},
-		{"plan.color.txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{Color: true}) }},
-		{"plan.json.golden", func(b *bytes.Buffer) error { return RenderJSON(b, p) }},
-		{"plan.md.golden", func(b *bytes.Buffer) error { return RenderMarkdown(b, p, 0) }},
+		{prefix + ".txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{}) }},
+		{prefix + ".color.txt.golden", func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{Color: true}) }},
+		{prefix + ".json.golden", func(b *bytes.Buffer) error { return RenderJSON(b, p) }},
+		{prefix + ".md.golden", func(b *bytes.Buffer) error { return RenderMarkdown(b, p, 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
