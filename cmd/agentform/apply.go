@@ -122,7 +122,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 // are given), or plans the manifests at args.
 func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlags, args []string) (*plan.Plan, error) {
 	if f.planFile != "" {
-		p, err := loadPlanFile(f.planFile)
+		p, err := loadPlan(f.planFile)
 		if err != nil {
 			return nil, err
 		}
@@ -148,19 +148,6 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 		return nil, err
 	}
 	return f.makePlan(ctx, g, client, set)
-}
-
-func loadPlanFile(path string) (*plan.Plan, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open plan: %w", err)
-	}
-	defer file.Close()
-	p, err := plan.Load(file)
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", path, err)
-	}
-	return p, nil
 }
 
 // confirmApply asks for "yes" on a terminal; it refuses when stdin is not one.

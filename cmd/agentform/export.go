@@ -142,30 +142,48 @@ whose variables hold the same token are refused.`,
 
 // readLocationsFile reads "ID [TOKEN_ENV]" lines.
 func readLocationsFile(path, defaultEnv string) ([]exportTarget, error) {
-	f, err := os.Open(path)
+	lines, err := readListFile(path, "--locations-file")
 	if err != nil {
-		return nil, fmt.Errorf("--locations-file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	var out []exportTarget
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
+	out := make([]exportTarget, 0, len(lines))
+	for _, l := range lines {
+		fields := strings.Fields(l.text)
 		t := exportTarget{id: fields[0], tokenEnv: defaultEnv}
 		if len(fields) > 1 {
 			t.tokenEnv = fields[1]
 		}
 		if len(fields) > 2 || !envNamePattern.MatchString(t.tokenEnv) {
-			return nil, fmt.Errorf("%s:%d: want \"LOCATION_ID [TOKEN_ENV]\"", path, n)
+			return nil, fmt.Errorf("%s:%d: want \"LOCATION_ID [TOKEN_ENV]\"", path, l.n)
 		}
 		out = append(out, t)
 	}
+	return out, nil
+}
+
+// listLine is one meaningful line of a list file, with its line number.
+type listLine struct {
+	n    int
+	text string
+}
+
+// readListFile reads a list file given with flag: one entry per line, blank
+// lines and lines starting with # skipped, white space trimmed.
+func readListFile(path, flag string) ([]listLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	defer f.Close()
+	var out []listLine
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, listLine{n, line})
+		}
+	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("--locations-file: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	return out, nil
 }

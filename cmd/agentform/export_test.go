@@ -147,3 +147,32 @@ func TestGenerations(t *testing.T) {
 		})
 	}
 }
+
+func TestReadLocationsFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.txt", "# fleet\n\n  locA  \nlocB HL_TOKEN_B\n")
+	got, err := readLocationsFile(good, "DEFAULT_TOKEN")
+	want := []exportTarget{{"locA", "DEFAULT_TOKEN"}, {"locB", "HL_TOKEN_B"}}
+	if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %v, %v; want %v", got, err, want)
+	}
+	for name, body := range map[string]string{"three fields": "# c\nlocA\nlocB ENV extra\n", "bad env": "# c\nlocA\nlocB not-a-name\n"} {
+		t.Run(name, func(t *testing.T) {
+			p := write(strings.ReplaceAll(name, " ", "_")+".txt", body)
+			_, err := readLocationsFile(p, "DEFAULT_TOKEN")
+			if err == nil || !strings.Contains(err.Error(), p+":3: want \"LOCATION_ID [TOKEN_ENV]\"") {
+				t.Fatalf("err = %v, want one naming line 3", err)
+			}
+		})
+	}
+	if _, err := readLocationsFile(filepath.Join(dir, "missing"), "X"); err == nil || !strings.HasPrefix(err.Error(), "--locations-file: ") {
+		t.Fatalf("err = %v, want one naming the flag", err)
+	}
+}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -93,21 +90,15 @@ record per message, failures as records with the message id and the error.`,
 	return cmd
 }
 
+// readIDs reads a message-ids file: one id per line.
 func readIDs(path string) ([]string, error) {
-	f, err := os.Open(path)
+	lines, err := readListFile(path, "--message-ids-file")
 	if err != nil {
-		return nil, fmt.Errorf("--message-ids-file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	var ids []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if id := strings.TrimSpace(sc.Text()); id != "" && !strings.HasPrefix(id, "#") {
-			ids = append(ids, id)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("--message-ids-file: %w", err)
+	ids := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i] = l.text
 	}
 	return ids, nil
 }

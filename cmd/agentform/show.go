@@ -49,11 +49,11 @@ func newShowCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// loadPlan reads one plan file.
+// loadPlan reads one plan file (show, apply --plan).
 func loadPlan(path string) (*plan.Plan, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read plan: %w", err)
+		return nil, fmt.Errorf("open plan: %w", err)
 	}
 	defer f.Close()
 	p, err := plan.Load(f)
