@@ -146,8 +146,8 @@ func (o obj) enum(k string, required bool, allowed ...string) (string, bool) {
 	return s, true
 }
 
-// strs reads an array of strings.
-func (o obj) strs(k string, required bool) ([]string, bool) {
+// array reads an array of any values.
+func (o obj) array(k string, required bool) ([]any, bool) {
 	v, ok := o.get(k, required)
 	if !ok {
 		return nil, false
@@ -155,6 +155,15 @@ func (o obj) strs(k string, required bool) ([]string, bool) {
 	arr, isArr := v.([]any)
 	if !isArr {
 		o.c.addf("%s must be an array", o.name(k))
+		return nil, false
+	}
+	return arr, true
+}
+
+// strs reads an array of strings.
+func (o obj) strs(k string, required bool) ([]string, bool) {
+	arr, ok := o.array(k, required)
+	if !ok {
 		return nil, false
 	}
 	out := make([]string, 0, len(arr))
@@ -194,13 +203,8 @@ func (o obj) object(k string, required bool) (obj, bool) {
 
 // objects reads an array of objects.
 func (o obj) objects(k string, required bool) ([]obj, bool) {
-	v, ok := o.get(k, required)
+	arr, ok := o.array(k, required)
 	if !ok {
-		return nil, false
-	}
-	arr, isArr := v.([]any)
-	if !isArr {
-		o.c.addf("%s must be an array", o.name(k))
 		return nil, false
 	}
 	out := make([]obj, 0, len(arr))
