@@ -12,6 +12,8 @@ import (
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/spf13/cobra"
 )
 
@@ -92,8 +94,12 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 		}
 	}
 
-	connect := func(ctx context.Context, lp *plan.LocationPlan) (apply.Writer, error) {
-		return g.location(ctx, client, lp.LocationID, lp.TokenEnv)
+	connect := func(ctx context.Context, tp *plan.TargetPlan) (provider.Session, error) {
+		loc, err := g.location(ctx, client, tp.ID, tp.TokenEnv)
+		if err != nil {
+			return nil, err
+		}
+		return loc, nil
 	}
 	opts := apply.Options{Parallelism: f.parallelism}
 	var bar *apply.BarProgress
@@ -136,9 +142,11 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 					f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
 			}
 		}
-		locs := make([]locationToken, len(p.Locations))
-		for i, lp := range p.Locations {
-			locs[i] = locationToken{lp.LocationID, lp.TokenEnv}
+		var locs []highlevel.Binding
+		for _, tp := range p.Targets {
+			if tp.Kind == highlevel.TargetKind {
+				locs = append(locs, highlevel.Binding{Location: tp.ID, Env: tp.TokenEnv})
+			}
 		}
 		g.reserveTokens(locs)
 		return p, nil
@@ -190,11 +198,11 @@ func applyExit(rep *apply.Report) error {
 	case rep.Interrupted:
 		return withCode(exitError1, errors.New("interrupted: steps in flight finished, no new step was started; run apply again"))
 	case rep.Failed():
-		return withCode(exitError1, fmt.Errorf("%d %s failed", c.FailedLocations+c.InterruptedLocations,
-			plural(c.FailedLocations+c.InterruptedLocations, "location")))
+		return withCode(exitError1, fmt.Errorf("%d %s failed", c.FailedTargets+c.InterruptedTargets,
+			plural(c.FailedTargets+c.InterruptedTargets, "location")))
 	case rep.Stale():
 		return withCode(exitStale, fmt.Errorf("%d %s refused as stale (the others were applied): plan again",
-			c.StaleLocations, plural(c.StaleLocations, "location")))
+			c.StaleTargets, plural(c.StaleTargets, "location")))
 	}
 	return nil
 }

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/spf13/cobra"
 )
@@ -66,106 +65,28 @@ func (g *globals) location(ctx context.Context, c *api.Client, locationID, token
 		}
 		return c.Location(locationID, token), nil
 	}
-	token, err := g.tokenFor(locationID, tokenEnv)
+	token, err := g.credentials().Token(locationID, tokenEnv)
 	if err != nil {
 		return nil, err
 	}
 	return c.Location(locationID, token), nil
 }
 
-// tokenFor reads and checks the token of a location from tokenEnv. It refuses,
-// naming only variables and ids, a token that is missing, padded with a
-// "Bearer " prefix or inner white space, that claims another location (OAuth
-// JWTs say which location they belong to), or that another location of the
-// same run already uses: the token decides the location on the server, so a
-// wrong one would read and write another location's agents.
-func (g *globals) tokenFor(locationID, tokenEnv string) (string, error) {
-	raw, ok := g.lookupEnv(tokenEnv)
-	token := strings.TrimSpace(raw)
-	switch {
-	case !ok || token == "":
-		return "", fmt.Errorf("location %s: environment variable %s is not set (it must hold the location's token)", locationID, tokenEnv)
-	case strings.HasPrefix(strings.ToLower(token), "bearer "):
-		return "", fmt.Errorf("location %s: %s starts with \"Bearer \": store the token alone", locationID, tokenEnv)
-	case strings.ContainsAny(token, " \t\r\n"):
-		return "", fmt.Errorf("location %s: %s holds white space inside the token: store the token alone", locationID, tokenEnv)
-	}
-	g.tokensMu.Lock()
-	conflict := g.tokenConflicts[locationID]
-	g.tokensMu.Unlock()
-	if conflict != "" {
-		return "", fmt.Errorf("location %s: %s", locationID, conflict)
-	}
-	if claimed, ok := api.TokenLocation(token); ok && claimed != locationID {
-		return "", fmt.Errorf("location %s: the token in %s belongs to location %s, not %s", locationID, tokenEnv, claimed, locationID)
-	}
-	g.tokensMu.Lock()
-	defer g.tokensMu.Unlock()
-	if g.tokenOwners == nil {
-		g.tokenOwners = map[[32]byte]tokenOwner{}
-	}
-	key := sha256.Sum256([]byte(token))
-	if owner, seen := g.tokenOwners[key]; seen && owner.location != locationID {
-		return "", fmt.Errorf("location %s: %s holds the same token as %s of location %s; a token serves one location only",
-			locationID, tokenEnv, owner.env, owner.location)
-	}
-	g.tokenOwners[key] = tokenOwner{location: locationID, env: tokenEnv}
-	return token, nil
-}
-
-// locationToken names a location and the variable holding its token.
-type locationToken struct{ location, env string }
-
 // reserveTokens looks at the tokens of every location the run may touch
-// before any of them is used, and marks every location whose token another
-// location of the run also holds: tokenFor refuses all of them. (Refusing only
-// the second one would let the first read and write the other's agents: the
-// token, not the id, decides the location.)
-func (g *globals) reserveTokens(locs []locationToken) {
+// before any is used (see highlevel.Credentials.Reserve); sandbox tokens are
+// minted per location, so there is nothing to look at with --sandbox.
+func (g *globals) reserveTokens(locs []highlevel.Binding) {
 	if g.sim != nil || g.sandbox != "" {
-		return // sandbox tokens are minted per location
+		return
 	}
-	byToken := map[[32]byte][]locationToken{}
-	var order [][32]byte
-	for _, l := range locs {
-		raw, _ := g.lookupEnv(l.env)
-		token := strings.TrimSpace(raw)
-		if token == "" {
-			continue
-		}
-		key := sha256.Sum256([]byte(token))
-		if _, seen := byToken[key]; !seen {
-			order = append(order, key)
-		}
-		byToken[key] = append(byToken[key], l)
-	}
-	g.tokensMu.Lock()
-	defer g.tokensMu.Unlock()
-	if g.tokenConflicts == nil {
-		g.tokenConflicts = map[string]string{}
-	}
-	for _, key := range order {
-		users := byToken[key]
-		ids := map[string]bool{}
-		var names []string
-		for _, u := range users {
-			if !ids[u.location] {
-				ids[u.location] = true
-			}
-			names = append(names, u.env+" (location "+u.location+")")
-		}
-		if len(ids) < 2 {
-			continue
-		}
-		msg := "one token serves " + strings.Join(names, ", ") + "; a token belongs to one location, so none of them is used"
-		for id := range ids {
-			g.tokenConflicts[id] = msg
-		}
-	}
+	g.credentials().Reserve(locs)
 }
 
-// tokenOwner is the first location (and variable) a token was used for.
-type tokenOwner struct{ location, env string }
+// credentials are the run's token rules, reading g's environment.
+func (g *globals) credentials() *highlevel.Credentials {
+	g.credsOnce.Do(func() { g.creds = &highlevel.Credentials{LookupEnv: g.lookupEnv} })
+	return g.creds
+}
 
 // startSandbox serves an in-process sandbox on a loopback port, with state in
 // g.sandbox, and returns its base URL. closeSandbox stops it and saves state.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/agentform/agentform/pkg/export"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -80,9 +81,9 @@ whose variables hold the same token are refused.`,
 			if err != nil {
 				return err
 			}
-			locs := make([]locationToken, len(targets))
+			locs := make([]highlevel.Binding, len(targets))
 			for i, t := range targets {
-				locs[i] = locationToken{t.id, t.tokenEnv}
+				locs[i] = highlevel.Binding{Location: t.id, Env: t.tokenEnv}
 			}
 			g.reserveTokens(locs)
 			results := make([]*export.Result, len(targets))

@@ -93,7 +93,7 @@ func runPlan(ctx context.Context, g *globals, f planFlags, args []string) error 
 		}
 	}
 	if n := p.Count().Failed; n > 0 {
-		return withCode(exitError1, fmt.Errorf("%d of %d locations could not be planned", n, len(p.Locations)))
+		return withCode(exitError1, fmt.Errorf("%d of %d locations could not be planned", n, len(p.Targets)))
 	}
 	if f.detailedExitcode && p.HasChanges() {
 		return withCode(exitChanges, nil)

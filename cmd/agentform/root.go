@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/spf13/cobra"
 )
@@ -61,13 +62,9 @@ type globals struct {
 	sim       *sim.Server
 	simServer *http.Server
 
-	// tokenOwners remembers which location each token (by hash) served in
-	// this run, so one token cannot be used for two locations.
-	tokensMu    sync.Mutex
-	tokenOwners map[[32]byte]tokenOwner
-	// tokenConflicts are locations refused because another location of the
-	// run holds the same token (see reserveTokens).
-	tokenConflicts map[string]string
+	// creds are the run's token rules (see credentials).
+	credsOnce sync.Once
+	creds     *highlevel.Credentials
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.

@@ -12,6 +12,8 @@ import (
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -46,13 +48,27 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 		return nil, err
 	}
 	g.reserveTokens(setTokens(set))
-	connect := func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
-		return g.location(ctx, client, loc.ID, loc.TokenEnv)
+	m, err := manifests(set)
+	if err != nil {
+		return nil, err
 	}
-	p, err := plan.Make(ctx, set, connect, plan.Options{
+	var baseline *plan.Manifests
+	if s.baseline != nil {
+		if baseline, err = manifests(s.baseline); err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+	}
+	connect := func(ctx context.Context, t *provider.Target) (provider.Session, error) {
+		loc, err := g.location(ctx, client, t.ID, t.TokenEnv)
+		if err != nil {
+			return nil, err
+		}
+		return loc, nil
+	}
+	p, err := plan.Make(ctx, m, connect, plan.Options{
 		Parallelism: s.parallelism, ToolVersion: version,
-		Locations: s.locations, ShardIndex: index, ShardCount: count,
-		Baseline: s.baseline,
+		Targets: s.locations, ShardIndex: index, ShardCount: count,
+		Baseline: baseline,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -98,10 +114,19 @@ func plural(n int, word string) string {
 }
 
 // setTokens lists every location of set with its token variable.
-func setTokens(set *spec.Set) []locationToken {
-	out := make([]locationToken, len(set.Locations))
+func setTokens(set *spec.Set) []highlevel.Binding {
+	out := make([]highlevel.Binding, len(set.Locations))
 	for i, l := range set.Locations {
-		out[i] = locationToken{l.ID, l.TokenEnv}
+		out[i] = highlevel.Binding{Location: l.ID, Env: l.TokenEnv}
 	}
 	return out
+}
+
+// manifests are the targets of every provider that set declares.
+func manifests(set *spec.Set) (*plan.Manifests, error) {
+	targets, err := highlevel.Targets(set)
+	if err != nil {
+		return nil, err
+	}
+	return &plan.Manifests{Targets: targets, Digest: set.Digest}, nil
 }

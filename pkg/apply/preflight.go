@@ -3,61 +3,63 @@ package apply
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 )
 
-// preflight re-reads what the location's changes were computed from and
+// listKey names one List call: a kind under a parent id ("" for top-level).
+type listKey struct{ kind, parentID string }
+
+// getKey names one Get call.
+type getKey struct{ kind, id string }
+
+// liveReads are what the pre-flight read.
+type liveReads struct {
+	lists map[listKey][]*provider.Live
+	gone  map[listKey]bool // lists whose parent was not found
+	gets  map[getKey]*provider.Live
+}
+
+// preflight re-reads what the target's changes were computed from and
 // returns one message per object that moved, vanished or appeared since the
 // plan was made. It writes nothing. It also seeds the resolver with live ids.
-func (l *locationRun) preflight(ctx context.Context) ([]string, error) {
-	need := l.reads()
-	var (
-		mu      sync.Mutex
-		agents  = map[string]*api.Agent{} // by id; nil when not found
-		actions = map[string][]api.Action{}
-		gone    = map[string]bool{} // agent ids whose action list is not found
-		live    []api.AgentSummary
-	)
+func (l *targetRun) preflight(ctx context.Context) ([]string, error) {
+	lists, gets := l.reads()
+	rd := liveReads{lists: map[listKey][]*provider.Live{}, gone: map[listKey]bool{}, gets: map[getKey]*provider.Live{}}
+	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(l.opts.StepParallelism)
-	if need.all {
+	for _, lk := range lists {
+		k := provider.KindNamed(l.prov, lk.kind)
 		g.Go(func() error {
-			all, err := l.w.AllAgents(gctx)
-			if err != nil {
-				return fmt.Errorf("list agents: %w", err)
+			lives, err := k.List(gctx, l.sess, lk.parentID)
+			notFound := err != nil && lk.parentID != "" && l.prov.Classify(err).NotFound
+			if err != nil && !notFound {
+				if lk.parentID == "" {
+					return fmt.Errorf("list %s: %w", k.Plural, err)
+				}
+				return fmt.Errorf("list %s of %s %s: %w", k.Plural, k.Parent, lk.parentID, err)
 			}
 			mu.Lock()
-			live = all
+			rd.lists[lk], rd.gone[lk] = lives, notFound
 			mu.Unlock()
 			return nil
 		})
 	}
-	for _, id := range need.agents {
+	for _, gk := range gets {
+		k := provider.KindNamed(l.prov, gk.kind)
 		g.Go(func() error {
-			a, err := l.w.GetAgent(gctx, id)
-			if err != nil && !api.IsNotFound(err) {
-				return fmt.Errorf("get agent %s: %w", id, err)
+			o, err := k.Get(gctx, l.sess, gk.id)
+			if err != nil && !l.prov.Classify(err).NotFound {
+				return fmt.Errorf("get %s %s: %w", k.Name, gk.id, err)
 			}
 			mu.Lock()
-			agents[id] = a
-			mu.Unlock()
-			return nil
-		})
-	}
-	for _, id := range need.actions {
-		g.Go(func() error {
-			list, err := l.w.ListActions(gctx, id)
-			if err != nil && !api.IsNotFound(err) {
-				return fmt.Errorf("list actions of agent %s: %w", id, err)
-			}
-			mu.Lock()
-			actions[id], gone[id] = list, err != nil
+			rd.gets[gk] = o
 			mu.Unlock()
 			return nil
 		})
@@ -65,140 +67,178 @@ func (l *locationRun) preflight(ctx context.Context) ([]string, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	l.seed(rd)
+	return l.compare(rd), nil
+}
 
-	l.res.seedLiveAgents(live)
-	for _, c := range l.lp.Changes {
-		if c.AgentID != "" && (c.Kind == plan.KindFollowup || c.Kind == plan.KindAction) {
-			l.res.seedLiveActions(c.Agent, actions[c.AgentID])
+// reads are the List and Get calls the pre-flight needs: every object a
+// change was computed from (by Get when its kind has one, else in its
+// parent's list), the lists creates must not find their names in, and the
+// lists of the objects payloads reference (to resolve their names).
+func (l *targetRun) reads() ([]listKey, []getKey) {
+	var lists []listKey
+	var gets []getKey
+	list := func(kind, parentID string) {
+		if k := (listKey{kind, parentID}); !slices.Contains(lists, k) {
+			lists = append(lists, k)
 		}
 	}
-	return l.compare(live, agents, actions, gone), nil
-}
-
-// reads are the live reads the pre-flight needs.
-type reads struct {
-	all     bool     // AllAgents: creates and references need the live names
-	agents  []string // GetAgent ids
-	actions []string // ListActions agent ids
-}
-
-func (l *locationRun) reads() reads {
-	var r reads
-	agentIDs, actionIDs := map[string]bool{}, map[string]bool{}
-	for _, c := range l.lp.Changes {
-		switch c.Kind {
-		case plan.KindAgent:
-			switch c.Op {
-			case plan.OpCreate:
-				r.all = true
-			case plan.OpUpdate, plan.OpDelete, plan.OpReplace:
-				if c.ID != "" && c.Fingerprint != "" {
-					agentIDs[c.ID] = true
-				}
-				if c.Op == plan.OpReplace {
-					r.all = true
+	for _, c := range l.tp.Changes {
+		if c.Op == plan.OpReport {
+			continue
+		}
+		k := l.kind(c)
+		top := k.Parent == ""
+		switch {
+		case k.Derived != nil:
+			if c.ParentID != "" && c.Fingerprint != "" {
+				list(k.Derived.From, c.ParentID)
+			}
+		case c.Op == plan.OpCreate:
+			if top {
+				list(k.Name, "")
+			} else if c.ParentID != "" {
+				list(k.Name, c.ParentID)
+			}
+		default:
+			if c.ID != "" && c.Fingerprint != "" {
+				switch {
+				case k.Get != nil:
+					if gk := (getKey{k.Name, c.ID}); !slices.Contains(gets, gk) {
+						gets = append(gets, gk)
+					}
+				case top:
+					list(k.Name, "")
+				case c.ParentID != "":
+					list(k.Name, c.ParentID)
 				}
 			}
-		case plan.KindAction:
-			if c.Op == plan.OpReport {
+			if c.Op == plan.OpReplace && top {
+				list(k.Name, "")
+			}
+		}
+		if c.Op == plan.OpDelete || k.Refs == nil {
+			continue
+		}
+		for _, ref := range k.Refs(c.After) {
+			rk := provider.KindNamed(l.prov, ref.Kind)
+			if rk == nil {
 				continue
 			}
-			if c.Op != plan.OpDelete {
-				r.all = true // the payload may name other agents
-			}
-			if c.AgentID != "" {
-				actionIDs[c.AgentID] = true
-			}
-		case plan.KindFollowup:
-			if c.Op != plan.OpReport && c.AgentID != "" {
-				actionIDs[c.AgentID] = true
+			switch scope, ok := c.Key.Scope(rk); {
+			case !ok:
+			case rk.Parent == "":
+				list(rk.Name, "")
+			case scope.Equal(c.ParentKey()) && c.ParentID != "":
+				list(rk.Name, c.ParentID)
 			}
 		}
 	}
-	r.agents, r.actions = sortedKeys(agentIDs), sortedKeys(actionIDs)
-	return r
+	slices.SortFunc(lists, func(a, b listKey) int {
+		if a.kind != b.kind {
+			return compareStrings(a.kind, b.kind)
+		}
+		return compareStrings(a.parentID, b.parentID)
+	})
+	return lists, gets
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// seed gives the resolver the live objects the pre-flight listed.
+func (l *targetRun) seed(rd liveReads) {
+	parents := map[string]plan.Key{} // parent id → its key
+	for _, c := range l.tp.Changes {
+		if c.ParentID != "" {
+			parents[c.ParentID] = c.ParentKey()
+		}
+	}
+	for lk, lives := range rd.lists {
+		if lk.parentID == "" {
+			l.res.seedLive(lk.kind, nil, lives)
+		} else if pk, ok := parents[lk.parentID]; ok {
+			l.res.seedLive(lk.kind, pk, lives)
+		}
+	}
 }
 
 // compare checks every change against the live reads.
-func (l *locationRun) compare(live []api.AgentSummary, agents map[string]*api.Agent, actions map[string][]api.Action, gone map[string]bool) []string {
+func (l *targetRun) compare(rd liveReads) []string {
 	var moved []string
-	liveByName := map[string][]string{}
-	for _, a := range live {
-		liveByName[a.Name] = append(liveByName[a.Name], a.ID)
-	}
-	for _, c := range l.lp.Changes {
+	add := func(format string, args ...any) { moved = append(moved, fmt.Sprintf(format, args...)) }
+	for _, c := range l.tp.Changes {
+		if c.Op == plan.OpReport {
+			continue
+		}
+		k := l.kind(c)
+		obj := c.Object()
+		parent := ""
+		if pk := c.ParentKey(); len(pk) > 0 {
+			parent = pk[len(pk)-1].Kind + " " + pk.String()
+		}
+		var within listKey
+		if k.Parent == "" {
+			within = listKey{k.Name, ""}
+		} else {
+			if c.ParentID == "" {
+				continue // its parent is created by this plan
+			}
+			within = listKey{k.Name, c.ParentID}
+			if k.Derived != nil {
+				within.kind = k.Derived.From
+			}
+			if rd.gone[within] {
+				add("%s (id %s) was deleted since the plan was made", parent, c.ParentID)
+				continue
+			}
+		}
 		switch {
-		case c.Op == plan.OpReport:
-		case c.Kind == plan.KindAgent && c.Op == plan.OpCreate:
-			if ids := liveByName[c.Agent]; len(ids) > 0 {
-				moved = append(moved, fmt.Sprintf("agent %q (id %s) was created since the plan was made", c.Agent, ids[0]))
+		case k.Derived != nil:
+			if c.Fingerprint != "" && k.Derived.Fingerprint(rd.lists[within]) != c.Fingerprint {
+				add("%s of %s (id %s) changed since the plan was made", titleOf(k), parent, c.ParentID)
 			}
-		case c.Kind == plan.KindAgent:
-			if c.ID == "" || c.Fingerprint == "" {
-				continue
+		case c.Op == plan.OpCreate:
+			for _, o := range rd.lists[within] {
+				if o.Name == c.Name() {
+					add("%s (id %s) was created since the plan was made", obj, o.ID)
+					break
+				}
 			}
-			a := agents[c.ID]
-			if a == nil {
-				moved = append(moved, fmt.Sprintf("agent %q (id %s) was deleted since the plan was made", c.Agent, c.ID))
-			} else if plan.FingerprintAgent(a) != c.Fingerprint {
-				moved = append(moved, fmt.Sprintf("agent %q (id %s) changed since the plan was made", c.Agent, c.ID))
+		case c.ID == "" || c.Fingerprint == "":
+		case k.Get != nil:
+			switch o := rd.gets[getKey{k.Name, c.ID}]; {
+			case o == nil:
+				add("%s (id %s) was deleted since the plan was made", obj, c.ID)
+			case o.Fingerprint != c.Fingerprint:
+				add("%s (id %s) changed since the plan was made", obj, c.ID)
 			}
-		case c.Kind == plan.KindAction:
-			if c.AgentID == "" {
-				continue // its agent is created by this plan
-			}
-			if gone[c.AgentID] {
-				moved = append(moved, fmt.Sprintf("agent %q (id %s) was deleted since the plan was made", c.Agent, c.AgentID))
-				continue
-			}
-			if msg := compareAction(c, actions[c.AgentID]); msg != "" {
-				moved = append(moved, msg)
-			}
-		case c.Kind == plan.KindFollowup:
-			if c.AgentID == "" || c.Fingerprint == "" {
-				continue
-			}
-			if gone[c.AgentID] {
-				moved = append(moved, fmt.Sprintf("agent %q (id %s) was deleted since the plan was made", c.Agent, c.AgentID))
-			} else if plan.FingerprintFollowup(actions[c.AgentID]) != c.Fingerprint {
-				moved = append(moved, fmt.Sprintf("follow-up settings of agent %q (id %s) changed since the plan was made", c.Agent, c.AgentID))
+		default:
+			i := slices.IndexFunc(rd.lists[within], func(o *provider.Live) bool { return o.ID == c.ID })
+			switch {
+			case i < 0:
+				add("%s (id %s) was deleted since the plan was made", obj, c.ID)
+			case rd.lists[within][i].Fingerprint != c.Fingerprint:
+				add("%s (id %s) changed since the plan was made", obj, c.ID)
 			}
 		}
 	}
 	return dedupe(moved)
 }
 
-// compareAction checks one action change against its agent's live actions.
-func compareAction(c plan.Change, live []api.Action) string {
-	if c.Op == plan.OpCreate {
-		for _, a := range live {
-			if a.Name == c.Action {
-				return fmt.Sprintf("action %q/%q (id %s) was created since the plan was made", c.Agent, c.Action, a.ID)
-			}
-		}
-		return ""
+// titleOf names a singleton kind in messages.
+func titleOf(k *provider.Kind) string {
+	if k.Title != "" {
+		return k.Title
 	}
-	if c.ID == "" || c.Fingerprint == "" {
-		return ""
-	}
-	for _, a := range live {
-		if a.ID == c.ID {
-			if plan.FingerprintAction(a) != c.Fingerprint {
-				return fmt.Sprintf("action %q/%q (id %s) changed since the plan was made", c.Agent, c.Action, c.ID)
-			}
-			return ""
-		}
-	}
-	return fmt.Sprintf("action %q/%q (id %s) was deleted since the plan was made", c.Agent, c.Action, c.ID)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return k.Name
 }
 
 func dedupe(s []string) []string {

@@ -1,7 +1,6 @@
 package apply
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -22,7 +21,7 @@ func Summary(r *Report) string {
 	if c.Skipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped", c.Skipped)
 	}
-	fmt.Fprintf(&b, " in %d %s", c.Locations, plural(c.Locations, "location", "locations"))
+	fmt.Fprintf(&b, " in %d %s", c.Targets, plural(c.Targets, "location", "locations"))
 	return b.String()
 }
 
@@ -35,11 +34,11 @@ func RenderText(w io.Writer, r *Report) error {
 	if r.Interrupted {
 		b.WriteString("Interrupted: steps in flight finished; no new step was started.\n")
 	}
-	for _, l := range r.Locations {
-		if l.Outcome == LocationApplied {
+	for _, l := range r.Targets {
+		if l.Outcome == TargetApplied {
 			continue
 		}
-		fmt.Fprintf(&b, "\nlocation %s: %s", l.LocationID, l.Outcome)
+		fmt.Fprintf(&b, "\n%s %s: %s", targetWord(l.Kind), l.ID, l.Outcome)
 		if l.Error != "" {
 			fmt.Fprintf(&b, ": %s", l.Error)
 		}
@@ -59,28 +58,6 @@ func RenderText(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// WriteJSON writes r as indented JSON (the --report file).
-func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
-}
-
-// stepName names a step in words: `create action "Front Desk"/"Book"`.
-func stepName(s StepResult) string {
-	switch {
-	case s.Action != "":
-		return fmt.Sprintf("%s %s %q/%q", s.Op, s.Kind, s.Agent, s.Action)
-	case s.Kind == "followup":
-		return fmt.Sprintf("%s follow-up of agent %q", s.Op, s.Agent)
-	default:
-		return fmt.Sprintf("%s %s %q", s.Op, s.Kind, s.Agent)
-	}
 }
 
 // roundDuration keeps durations readable: milliseconds under a second,
@@ -106,8 +83,8 @@ type LineProgress struct{ W io.Writer }
 // StepDone does nothing: CI logs get a line per location.
 func (p LineProgress) StepDone(string, StepResult) {}
 
-// LocationDone writes the location's line.
-func (p LineProgress) LocationDone(l LocationReport, done, total int) {
+// TargetDone writes the target's line.
+func (p LineProgress) TargetDone(l TargetReport, done, total int) {
 	n := 0
 	for _, s := range l.Steps {
 		switch s.Outcome {
@@ -117,10 +94,10 @@ func (p LineProgress) LocationDone(l LocationReport, done, total int) {
 	}
 	d := roundDuration(l.Duration)
 	switch l.Outcome {
-	case LocationApplied:
-		fmt.Fprintf(p.W, "location %s: applied %d %s in %s\n", l.LocationID, n, plural(n, "change", "changes"), d)
+	case TargetApplied:
+		fmt.Fprintf(p.W, "%s %s: applied %d %s in %s\n", targetWord(l.Kind), l.ID, n, plural(n, "change", "changes"), d)
 	default:
-		fmt.Fprintf(p.W, "location %s: %s after %d %s in %s: %s\n", l.LocationID, l.Outcome, n, plural(n, "change", "changes"), d, l.Error)
+		fmt.Fprintf(p.W, "%s %s: %s after %d %s in %s: %s\n", targetWord(l.Kind), l.ID, l.Outcome, n, plural(n, "change", "changes"), d, l.Error)
 	}
 }
 
@@ -135,8 +112,8 @@ type BarProgress struct {
 // StepDone does nothing: the bar counts locations.
 func (p *BarProgress) StepDone(string, StepResult) {}
 
-// LocationDone redraws the bar.
-func (p *BarProgress) LocationDone(_ LocationReport, done, total int) {
+// TargetDone redraws the bar.
+func (p *BarProgress) TargetDone(_ TargetReport, done, total int) {
 	width := p.Width
 	if width <= 0 {
 		width = 30
@@ -154,4 +131,12 @@ func (p *BarProgress) Finish() {
 	if p.drawn {
 		fmt.Fprintln(p.W)
 	}
+}
+
+// targetWord names a target kind in text: "location".
+func targetWord(kind string) string {
+	if kind == "" {
+		return "target"
+	}
+	return kind
 }

@@ -1,27 +1,34 @@
 package apply
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/agentform/agentform/internal/jsonobj"
 	"github.com/agentform/agentform/pkg/plan"
 )
 
 // ReportFormatVersion is the version of the JSON form of a Report.
-const ReportFormatVersion = 1
+// Version 2: steps name their object by fields called after its kinds, and
+// targets their id by "<targetKind>Id", as plans do.
+const ReportFormatVersion = 2
 
-// Report is the account of one apply run: every location, every step.
+// Report is the account of one apply run: every target, every step.
 type Report struct {
 	FormatVersion int       `json:"formatVersion"`
 	StartedAt     time.Time `json:"startedAt"`
 	// Duration is the wall time of the run, in nanoseconds in JSON.
 	Duration time.Duration `json:"durationNs"`
 	// Interrupted is true when the run was cancelled (Ctrl-C) before it ended.
-	Interrupted bool             `json:"interrupted,omitempty"`
-	Counts      Counts           `json:"counts"`
-	Locations   []LocationReport `json:"locations"`
+	Interrupted bool   `json:"interrupted,omitempty"`
+	Counts      Counts `json:"counts"`
+	// Targets are the targets of the plan, in plan order; JSON "locations".
+	Targets []TargetReport `json:"locations"`
 }
 
-// Counts are the step outcomes of a run, added over its locations.
+// Counts are the step outcomes of a run, added over its targets.
 type Counts struct {
 	Created  int `json:"created"`
 	Updated  int `json:"updated"`
@@ -29,45 +36,66 @@ type Counts struct {
 	Replaced int `json:"replaced"`
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
-	// Locations is how many locations had at least one change to apply.
-	Locations int `json:"locations"`
-	// FailedLocations, StaleLocations and InterruptedLocations count the
-	// locations with those outcomes (skipped ones count as failed).
-	FailedLocations      int `json:"failedLocations"`
-	StaleLocations       int `json:"staleLocations"`
-	InterruptedLocations int `json:"interruptedLocations"`
+	// Targets is how many targets had at least one change to apply.
+	Targets int `json:"locations"`
+	// FailedTargets, StaleTargets and InterruptedTargets count the targets
+	// with those outcomes (skipped ones count as failed).
+	FailedTargets      int `json:"failedLocations"`
+	StaleTargets       int `json:"staleLocations"`
+	InterruptedTargets int `json:"interruptedLocations"`
 }
 
-// LocationOutcome is what happened to a location.
-type LocationOutcome string
+// TargetOutcome is what happened to a target.
+type TargetOutcome string
 
-// Location outcomes.
+// Target outcomes.
 const (
-	// LocationApplied: every step succeeded (or there was nothing to do).
-	LocationApplied LocationOutcome = "applied"
-	// LocationFailed: the connection, a pre-flight read or a step failed.
-	LocationFailed LocationOutcome = "failed"
-	// LocationStale: the live state moved since the plan; nothing was written.
-	LocationStale LocationOutcome = "stale"
-	// LocationSkipped: the location could not be planned; nothing was written.
-	LocationSkipped LocationOutcome = "skipped"
-	// LocationInterrupted: the run was cancelled before the location finished.
-	LocationInterrupted LocationOutcome = "interrupted"
+	// TargetApplied: every step succeeded (or there was nothing to do).
+	TargetApplied TargetOutcome = "applied"
+	// TargetFailed: the connection, a pre-flight read or a step failed.
+	TargetFailed TargetOutcome = "failed"
+	// TargetStale: the live state moved since the plan; nothing was written.
+	TargetStale TargetOutcome = "stale"
+	// TargetSkipped: the target could not be planned; nothing was written.
+	TargetSkipped TargetOutcome = "skipped"
+	// TargetInterrupted: the run was cancelled before the target finished.
+	TargetInterrupted TargetOutcome = "interrupted"
 )
 
-// LocationReport is the account of one location.
-type LocationReport struct {
-	LocationID string          `json:"locationId"`
-	Name       string          `json:"name,omitempty"`
-	Outcome    LocationOutcome `json:"outcome"`
-	// Error says why the location did not reach "applied".
-	Error string `json:"error,omitempty"`
-	// Stale names every object that moved (for LocationStale).
-	Stale []string `json:"stale,omitempty"`
-	// Duration of the location's run, in nanoseconds in JSON.
-	Duration time.Duration `json:"durationNs"`
-	// Steps has one entry per change of the location's plan, in plan order.
-	Steps []StepResult `json:"steps"`
+// TargetReport is the account of one target. Its JSON form names the id by
+// the target kind ("locationId").
+type TargetReport struct {
+	Kind    string
+	ID      string
+	Name    string
+	Outcome TargetOutcome
+	// Error says why the target did not reach "applied".
+	Error string
+	// Stale names every object that moved (for TargetStale).
+	Stale []string
+	// Duration of the target's run, in nanoseconds in JSON.
+	Duration time.Duration
+	// Steps has one entry per change of the target's plan, in plan order.
+	Steps []StepResult
+}
+
+// MarshalJSON writes the target's report.
+func (t TargetReport) MarshalJSON() ([]byte, error) {
+	var w jsonobj.Writer
+	w.Field(t.Kind+"Id", t.ID)
+	if t.Name != "" {
+		w.Field("name", t.Name)
+	}
+	w.Field("outcome", t.Outcome)
+	if t.Error != "" {
+		w.Field("error", t.Error)
+	}
+	if len(t.Stale) > 0 {
+		w.Field("stale", t.Stale)
+	}
+	w.Field("durationNs", t.Duration)
+	w.Field("steps", t.Steps)
+	return w.Bytes()
 }
 
 // StepOutcome is what happened to one change.
@@ -86,65 +114,98 @@ const (
 
 // StepResult is the account of one change.
 type StepResult struct {
-	// Index is the change's index in the location's plan.
-	Index   int         `json:"index"`
-	Op      plan.Op     `json:"op"`
-	Kind    plan.Kind   `json:"kind"`
-	Agent   string      `json:"agent"`
-	Action  string      `json:"action,omitempty"`
-	Outcome StepOutcome `json:"outcome"`
+	// Index is the change's index in the target's plan.
+	Index int
+	Op    plan.Op
+	Kind  string
+	// Key names the object, as the change does.
+	Key     plan.Key
+	Outcome StepOutcome
 	// Status is the HTTP status of the API answer that failed the step (0 when
 	// there was none, for example a lost connection).
-	Status int `json:"status,omitempty"`
+	Status int
 	// Error says why the step failed or was skipped.
-	Error string `json:"error,omitempty"`
+	Error string
 	// NewID is the id of the object a create or replace made (or adopted).
-	NewID string `json:"newId,omitempty"`
+	NewID string
 	// Adopted is true when a create's answer was lost and the object was then
 	// found by name and taken as the result.
-	Adopted bool `json:"adopted,omitempty"`
+	Adopted bool
 	// Duration of the step, in nanoseconds in JSON.
-	Duration time.Duration `json:"durationNs"`
+	Duration time.Duration
 }
 
-// OK reports whether every location was applied.
+// MarshalJSON writes the step with its key as fields named after kinds.
+func (s StepResult) MarshalJSON() ([]byte, error) {
+	var w jsonobj.Writer
+	w.Field("index", s.Index)
+	w.Field("op", s.Op)
+	w.Field("kind", s.Kind)
+	for _, p := range s.Key {
+		if p.Name != "" {
+			w.Field(p.Kind, p.Name)
+		}
+	}
+	w.Field("outcome", s.Outcome)
+	if s.Status != 0 {
+		w.Field("status", s.Status)
+	}
+	if s.Error != "" {
+		w.Field("error", s.Error)
+	}
+	if s.NewID != "" {
+		w.Field("newId", s.NewID)
+	}
+	if s.Adopted {
+		w.Field("adopted", true)
+	}
+	w.Field("durationNs", s.Duration)
+	return w.Bytes()
+}
+
+// Object names the step's object as its change does: `action "A"/"B"`.
+func (s StepResult) Object() string {
+	return plan.Change{Op: s.Op, Kind: s.Kind, Key: s.Key}.Object()
+}
+
+// OK reports whether every target was applied.
 func (r *Report) OK() bool {
-	for _, l := range r.Locations {
-		if l.Outcome != LocationApplied {
+	for _, t := range r.Targets {
+		if t.Outcome != TargetApplied {
 			return false
 		}
 	}
 	return true
 }
 
-// Failed reports whether any location failed, was skipped or was interrupted
-// (stale locations aside).
+// Failed reports whether any target failed, was skipped or was interrupted
+// (stale targets aside).
 func (r *Report) Failed() bool {
-	for _, l := range r.Locations {
-		switch l.Outcome {
-		case LocationFailed, LocationSkipped, LocationInterrupted:
+	for _, t := range r.Targets {
+		switch t.Outcome {
+		case TargetFailed, TargetSkipped, TargetInterrupted:
 			return true
 		}
 	}
 	return false
 }
 
-// Stale reports whether any location was refused as stale.
+// Stale reports whether any target was refused as stale.
 func (r *Report) Stale() bool {
-	for _, l := range r.Locations {
-		if l.Outcome == LocationStale {
+	for _, t := range r.Targets {
+		if t.Outcome == TargetStale {
 			return true
 		}
 	}
 	return false
 }
 
-// count fills r.Counts from the locations.
+// count fills r.Counts from the targets.
 func (r *Report) count() {
 	var c Counts
-	for _, l := range r.Locations {
+	for _, t := range r.Targets {
 		changed := false
-		for _, s := range l.Steps {
+		for _, s := range t.Steps {
 			if s.Op != plan.OpReport {
 				changed = true
 			}
@@ -163,17 +224,32 @@ func (r *Report) count() {
 				c.Skipped++
 			}
 		}
-		if changed || l.Outcome != LocationApplied {
-			c.Locations++
+		if changed || t.Outcome != TargetApplied {
+			c.Targets++
 		}
-		switch l.Outcome {
-		case LocationFailed, LocationSkipped:
-			c.FailedLocations++
-		case LocationStale:
-			c.StaleLocations++
-		case LocationInterrupted:
-			c.InterruptedLocations++
+		switch t.Outcome {
+		case TargetFailed, TargetSkipped:
+			c.FailedTargets++
+		case TargetStale:
+			c.StaleTargets++
+		case TargetInterrupted:
+			c.InterruptedTargets++
 		}
 	}
 	r.Counts = c
+}
+
+// WriteJSON writes r as indented JSON (the --report file).
+func WriteJSON(w interface{ Write([]byte) (int, error) }, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// stepName names a step in words: `create action "Front Desk"/"Book"`.
+func stepName(s StepResult) string {
+	return strings.TrimSpace(string(s.Op) + " " + s.Object())
 }

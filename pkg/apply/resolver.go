@@ -3,119 +3,77 @@ package apply
 import (
 	"sync"
 
-	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 )
 
-// resolver maps names to ids in one location; it implements plan.Resolver and
+// resolver maps objects named by kind and key to their ids in one target; it
 // is safe for concurrent use. A name seen with two different live ids is
-// ambiguous and never resolved (unless a change of this run sets it).
+// never resolved (unless a change of this run sets it).
 type resolver struct {
-	mu        sync.Mutex
-	agents    map[string]string
-	actions   map[actionKey]string
-	ambiguous map[string]bool // agent names held by several live agents
+	mu  sync.Mutex
+	ids map[string]string
 }
 
-type actionKey struct{ agent, action string }
+func newResolver() *resolver { return &resolver{ids: map[string]string{}} }
 
-var _ plan.Resolver = (*resolver)(nil)
+func objectKey(kind string, key plan.Key) string { return kind + "\x00" + key.String() }
 
-func newResolver() *resolver {
-	return &resolver{
-		agents:    map[string]string{},
-		actions:   map[actionKey]string{},
-		ambiguous: map[string]bool{},
-	}
-}
-
-// AgentID returns the id of the agent named name.
-func (r *resolver) AgentID(name string) (string, bool) {
+// ID returns the id of the object of kind at key.
+func (r *resolver) ID(kind string, key plan.Key) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	id, ok := r.agents[name]
+	id, ok := r.ids[objectKey(kind, key)]
 	return id, ok && id != ""
 }
 
-// ActionID returns the id of the action named action of agent.
-func (r *resolver) ActionID(agent, action string) (string, bool) {
+// set records the id of an object this run created (or adopted).
+func (r *resolver) set(kind string, key plan.Key, id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	id, ok := r.actions[actionKey{agent, action}]
-	return id, ok && id != ""
+	r.ids[objectKey(kind, key)] = id
 }
 
 // seedFromPlan records the live ids the plan carries: its declared live
-// agents and the ids of its changes.
-func (r *resolver) seedFromPlan(lp *plan.LocationPlan) {
+// top-level objects, the parents of its changes, and the objects it updates
+// (a top-level one it does not delete).
+func (r *resolver) seedFromPlan(tp *plan.TargetPlan) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for name, id := range lp.LiveAgents {
-		r.agents[name] = id
-	}
-	for _, c := range lp.Changes {
-		switch c.Kind {
-		case plan.KindAgent:
-			if c.ID != "" && c.Op != plan.OpDelete && c.Op != plan.OpReport {
-				r.agents[c.Agent] = c.ID
-			}
-		case plan.KindAction, plan.KindFollowup:
-			if c.AgentID != "" {
-				r.agents[c.Agent] = c.AgentID
-			}
-			if c.Kind == plan.KindAction && c.ID != "" && c.Op == plan.OpUpdate {
-				r.actions[actionKey{c.Agent, c.Action}] = c.ID
-			}
+	for kind, names := range tp.Live {
+		for name, id := range names {
+			r.ids[objectKey(kind, plan.Key{{Kind: kind, Name: name}})] = id
 		}
 	}
-}
-
-// seedLiveAgents records live agents whose names the plan did not already map.
-func (r *resolver) seedLiveAgents(agents []api.AgentSummary) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	seen := map[string]string{}
-	for _, a := range agents {
-		if prev, ok := seen[a.Name]; ok && prev != a.ID {
-			r.ambiguous[a.Name] = true
+	for _, c := range tp.Changes {
+		if pk := c.ParentKey(); c.ParentID != "" && len(pk) > 0 {
+			r.ids[objectKey(pk[len(pk)-1].Kind, pk)] = c.ParentID
 		}
-		seen[a.Name] = a.ID
-	}
-	for name, id := range seen {
-		if _, ok := r.agents[name]; ok || r.ambiguous[name] {
+		if !c.Named() || c.ID == "" {
 			continue
 		}
-		r.agents[name] = id
+		topLevel := len(c.Key) == 1
+		if c.Op == plan.OpUpdate || (topLevel && c.Op == plan.OpReplace) {
+			r.ids[objectKey(c.Kind, c.Key)] = c.ID
+		}
 	}
 }
 
-// seedLiveActions records the live actions of agent whose names are unique
-// and not already mapped.
-func (r *resolver) seedLiveActions(agent string, actions []api.Action) {
+// seedLive records live objects of kind under the object at parent (nil
+// for top-level ones) whose names are unique among them and not already
+// mapped.
+func (r *resolver) seedLive(kind string, parent plan.Key, lives []*provider.Live) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	count := map[string]int{}
-	for _, a := range actions {
-		count[a.Name]++
+	for _, o := range lives {
+		count[o.Name]++
 	}
-	for _, a := range actions {
-		k := actionKey{agent, a.Name}
-		if _, ok := r.actions[k]; ok || count[a.Name] > 1 {
+	for _, o := range lives {
+		k := objectKey(kind, parent.Child(kind, o.Name))
+		if _, ok := r.ids[k]; ok || count[o.Name] > 1 {
 			continue
 		}
-		r.actions[k] = a.ID
+		r.ids[k] = o.ID
 	}
-}
-
-func (r *resolver) setAgent(name, id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.agents[name] = id
-	delete(r.ambiguous, name)
-}
-
-func (r *resolver) setAction(agent, action, id string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.actions[actionKey{agent, action}] = id
 }

@@ -4,17 +4,16 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
 )
 
-// schedule runs the location's steps: a step starts once all it depends on
-// succeeded, at most StepParallelism at once, in plan order among the ready
-// ones. The first failure (or ctx being cancelled) stops new starts; steps in
-// flight finish; the rest are skipped with the reason.
-func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
-	changes := l.lp.Changes
-	deps := dependencies(changes)
+// schedule runs the target's steps: a step starts once every change it
+// depends on (Change.DependsOn, the plan's complete order) succeeded, at most
+// StepParallelism at once, in plan order among the ready ones. The first
+// failure (or ctx being cancelled) stops new starts; steps in flight finish;
+// the rest are skipped with the reason.
+func (l *targetRun) schedule(ctx context.Context, rep *TargetReport) {
+	changes := l.tp.Changes
 	const (
 		pending = iota
 		running
@@ -32,7 +31,7 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 		}
 	}
 	ready := func(i int) bool {
-		for _, d := range deps[i] {
+		for _, d := range changes[i].DependsOn {
 			if state[d] != done {
 				return false
 			}
@@ -42,7 +41,7 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 	for {
 		if stopReason == "" && ctx.Err() != nil {
 			stopReason = reasonInterrupted
-			rep.Outcome, rep.Error = LocationInterrupted, "interrupted"
+			rep.Outcome, rep.Error = TargetInterrupted, "interrupted"
 		}
 		for i := 0; stopReason == "" && i < len(changes) && inFlight < l.opts.StepParallelism; i++ {
 			if state[i] != pending || !ready(i) {
@@ -58,15 +57,15 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 		res := <-finished
 		inFlight--
 		rep.Steps[res.Index] = res
-		l.events.stepDone(l.lp.LocationID, res)
+		l.events.stepDone(l.tp.ID, res)
 		if res.Outcome == StepFailed {
-			if rep.Outcome != LocationFailed {
-				rep.Outcome = LocationFailed
-				rep.Error = fmt.Sprintf("step %d (%s) failed: %s", res.Index, describe(changes[res.Index]), res.Error)
-				if hint := api.AccessHint(res.Status, l.lp.LocationID, l.lp.TokenEnv, api.ScopeWrite); hint != "" {
+			if rep.Outcome != TargetFailed {
+				rep.Outcome = TargetFailed
+				rep.Error = fmt.Sprintf("step %d (%s) failed: %s", res.Index, changes[res.Index].Title(), res.Error)
+				if hint := l.prov.AccessHint(res.Status, l.tp.ID, l.tp.TokenEnv, true); hint != "" {
 					rep.Error += " (" + hint + ")"
 				}
-				stopReason = fmt.Sprintf("not run: step %d (%s) failed", res.Index, describe(changes[res.Index]))
+				stopReason = fmt.Sprintf("not run: step %d (%s) failed", res.Index, changes[res.Index].Title())
 			}
 			continue
 		}
@@ -76,7 +75,7 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 		stopReason = "not run: a dependency never completed"
 		for i := range state {
 			if state[i] == pending {
-				rep.Outcome, rep.Error = LocationFailed, "invalid plan: steps left whose dependencies never completed"
+				rep.Outcome, rep.Error = TargetFailed, "invalid plan: steps left whose dependencies never completed"
 				break
 			}
 		}
@@ -85,45 +84,5 @@ func (l *locationRun) schedule(ctx context.Context, rep *LocationReport) {
 		if state[i] == pending {
 			rep.Steps[i].Outcome, rep.Steps[i].Error = StepSkipped, stopReason
 		}
-	}
-}
-
-// dependencies returns, for each change, the earlier changes it waits for:
-// its DependsOn, plus the implicit order (see the package doc). Agent
-// deletes do not wait for each other.
-func dependencies(changes []plan.Change) [][]int {
-	deps := make([][]int, len(changes))
-	for i, c := range changes {
-		set := map[int]bool{}
-		for _, d := range c.DependsOn {
-			set[d] = true
-		}
-		for j := 0; j < i; j++ {
-			p := changes[j]
-			switch {
-			case c.Kind == plan.KindAgent && c.Op == plan.OpDelete:
-				set[j] = !(p.Kind == plan.KindAgent && p.Op == plan.OpDelete)
-			case c.Kind == plan.KindFollowup && p.Kind == plan.KindAction && p.Agent == c.Agent:
-				set[j] = true
-			}
-		}
-		for j := 0; j < i; j++ {
-			if set[j] {
-				deps[i] = append(deps[i], j)
-			}
-		}
-	}
-	return deps
-}
-
-// describe names a change in words: `create action "Front Desk"/"Book"`.
-func describe(c plan.Change) string {
-	switch c.Kind {
-	case plan.KindAction:
-		return fmt.Sprintf("%s action %q/%q", c.Op, c.Agent, c.Action)
-	case plan.KindFollowup:
-		return fmt.Sprintf("%s follow-up of agent %q", c.Op, c.Agent)
-	default:
-		return fmt.Sprintf("%s agent %q", c.Op, c.Agent)
 	}
 }

@@ -3,155 +3,145 @@ package apply
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
-	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
 )
 
 // step runs change i and returns its result. The API calls use a context
 // that ctx's cancellation does not reach, so a step once started finishes.
-func (l *locationRun) step(ctx context.Context, i int) StepResult {
-	c := l.lp.Changes[i]
+func (l *targetRun) step(ctx context.Context, i int) StepResult {
+	c := l.tp.Changes[i]
 	start := l.opts.Now()
-	res := StepResult{Index: i, Op: c.Op, Kind: c.Kind, Agent: c.Agent, Action: c.Action}
+	res := StepResult{Index: i, Op: c.Op, Kind: c.Kind, Key: c.Key}
 	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.opts.StepTimeout)
 	defer cancel()
 
 	outcome, err := l.do(callCtx, c, &res)
 	res.Duration = l.opts.Now().Sub(start)
 	if err != nil {
-		res.Outcome, res.Error, res.Status = StepFailed, err.Error(), api.StatusOf(err)
+		res.Outcome, res.Error, res.Status = StepFailed, err.Error(), l.prov.Classify(err).Status
 		return res
 	}
 	res.Outcome = outcome
 	return res
 }
 
-// do performs one change.
-func (l *locationRun) do(ctx context.Context, c plan.Change, res *StepResult) (StepOutcome, error) {
-	switch c.Kind {
-	case plan.KindAgent:
-		return l.doAgent(ctx, c, res)
-	case plan.KindAction:
-		return l.doAction(ctx, c, res)
-	case plan.KindFollowup:
-		return l.doFollowup(ctx, c)
-	}
-	return "", fmt.Errorf("unknown kind %q", c.Kind)
-}
-
-func (l *locationRun) doAgent(ctx context.Context, c plan.Change, res *StepResult) (StepOutcome, error) {
-	switch c.Op {
-	case plan.OpCreate:
-		settings, err := createSettings(c)
-		if err != nil {
-			return "", err
-		}
-		return StepCreated, l.createAgent(ctx, c, settings, res)
-	case plan.OpUpdate:
-		settings, err := c.AgentSettings()
-		if err != nil {
-			return "", fmt.Errorf("agent %q payload: %w", c.Agent, err)
-		}
-		if _, err := l.w.UpdateAgent(ctx, c.ID, settings); err != nil {
-			return "", fmt.Errorf("update agent %q (id %s): %w", c.Agent, c.ID, err)
-		}
-		return StepUpdated, nil
-	case plan.OpDelete:
-		return StepDeleted, l.deleteAgent(ctx, c)
-	case plan.OpReplace:
-		settings, err := createSettings(c) // before the delete: never delete what cannot be recreated
-		if err != nil {
-			return "", err
-		}
-		if err := l.deleteAgent(ctx, c); err != nil {
-			return "", err
-		}
-		return StepReplaced, l.createAgent(ctx, c, settings, res)
-	}
-	return "", fmt.Errorf("agent %q: unknown op %q", c.Agent, c.Op)
-}
-
-// createSettings is the body of the agent a create or replace change makes.
-func createSettings(c plan.Change) (api.AgentSettings, error) {
-	c.Op = plan.OpCreate
-	settings, err := c.AgentSettings()
-	if err != nil {
-		return settings, fmt.Errorf("agent %q payload: %w", c.Agent, err)
-	}
-	return settings, nil
-}
-
-func (l *locationRun) deleteAgent(ctx context.Context, c plan.Change) error {
-	if err := l.w.DeleteAgent(ctx, c.ID); err != nil && !api.IsNotFound(err) {
-		return fmt.Errorf("delete agent %q (id %s): %w", c.Agent, c.ID, err)
-	}
-	return nil
-}
-
-func (l *locationRun) doAction(ctx context.Context, c plan.Change, res *StepResult) (StepOutcome, error) {
-	agentID, err := l.agentID(c)
+// do performs one change through its kind's calls.
+func (l *targetRun) do(ctx context.Context, c plan.Change, res *StepResult) (StepOutcome, error) {
+	k := l.kind(c)
+	obj := c.Object()
+	parentID, err := l.parentID(k, c)
 	if err != nil {
 		return "", err
 	}
-	var in api.ActionInput
+	var body any
 	if c.Op != plan.OpDelete {
 		// Built before any call, so a replace never deletes what it cannot recreate.
-		if in, err = c.ActionInput(l.res); err != nil {
-			return "", fmt.Errorf("action %q/%q payload: %w", c.Agent, c.Action, err)
+		if body, err = l.body(k, c); err != nil {
+			return "", fmt.Errorf("%s payload: %w", obj, err)
 		}
 	}
 	switch c.Op {
 	case plan.OpCreate:
-		return StepCreated, l.createAction(ctx, c, agentID, in, res)
-	case plan.OpUpdate:
-		if _, err := l.w.UpdateAction(ctx, agentID, c.ID, in); err != nil {
-			return "", fmt.Errorf("update action %q/%q (id %s): %w", c.Agent, c.Action, c.ID, err)
+		if k.Create == nil { // a derived kind: set for the first time
+			return StepCreated, l.update(ctx, k, c, parentID, body)
 		}
-		return StepUpdated, nil
+		return StepCreated, l.create(ctx, k, c, parentID, body, res)
+	case plan.OpUpdate:
+		return StepUpdated, l.update(ctx, k, c, parentID, body)
 	case plan.OpDelete:
-		return StepDeleted, l.deleteAction(ctx, c, agentID)
+		return StepDeleted, l.delete(ctx, k, c, parentID)
 	case plan.OpReplace:
-		if err := l.deleteAction(ctx, c, agentID); err != nil {
+		if err := l.delete(ctx, k, c, parentID); err != nil {
 			return "", err
 		}
-		return StepReplaced, l.createAction(ctx, c, agentID, in, res)
+		return StepReplaced, l.create(ctx, k, c, parentID, body, res)
 	}
-	return "", fmt.Errorf("action %q/%q: unknown op %q", c.Agent, c.Action, c.Op)
+	return "", fmt.Errorf("%s: unknown op %q", obj, c.Op)
 }
 
-func (l *locationRun) deleteAction(ctx context.Context, c plan.Change, agentID string) error {
-	if err := l.w.DeleteAction(ctx, agentID, c.ID); err != nil && !api.IsNotFound(err) {
-		return fmt.Errorf("delete action %q/%q (id %s): %w", c.Agent, c.Action, c.ID, err)
+func (l *targetRun) update(ctx context.Context, k *provider.Kind, c plan.Change, parentID string, body any) error {
+	if k.Update == nil {
+		return fmt.Errorf("%s cannot be changed: the API has no update for %s", c.Object(), k.Plural)
+	}
+	if err := k.Update(ctx, l.sess, parentID, c.ID, body); err != nil {
+		if c.ID != "" {
+			return fmt.Errorf("update %s (id %s): %w", c.Object(), c.ID, err)
+		}
+		return fmt.Errorf("update %s: %w", c.Object(), err)
 	}
 	return nil
 }
 
-func (l *locationRun) doFollowup(ctx context.Context, c plan.Change) (StepOutcome, error) {
-	agentID, err := l.agentID(c)
-	if err != nil {
-		return "", err
+// delete removes the change's live object. An object not found counts as
+// deleted: pre-flight saw it, so an earlier attempt that lost its answer
+// removed it.
+func (l *targetRun) delete(ctx context.Context, k *provider.Kind, c plan.Change, parentID string) error {
+	if k.Delete == nil {
+		return fmt.Errorf("%s cannot be deleted: the API has no delete for %s", c.Object(), k.Plural)
 	}
-	upd, err := c.FollowupUpdate(l.res)
-	if err != nil {
-		return "", fmt.Errorf("follow-up of agent %q payload: %w", c.Agent, err)
+	if err := k.Delete(ctx, l.sess, parentID, c.ID); err != nil && !l.prov.Classify(err).NotFound {
+		return fmt.Errorf("delete %s (id %s): %w", c.Object(), c.ID, err)
 	}
-	if err := l.w.UpdateFollowupSettings(ctx, agentID, upd); err != nil {
-		return "", fmt.Errorf("update follow-up settings of agent %q: %w", c.Agent, err)
-	}
-	if c.Op == plan.OpCreate {
-		return StepCreated, nil
-	}
-	return StepUpdated, nil
+	return nil
 }
 
-// agentID is the id of the change's agent: created by this run, or live.
-func (l *locationRun) agentID(c plan.Change) (string, error) {
-	if id, ok := l.res.AgentID(c.Agent); ok {
+// parentID is the live id of the change's parent: created by this run, or
+// live when the plan was made. It is "" for a top-level object.
+func (l *targetRun) parentID(k *provider.Kind, c plan.Change) (string, error) {
+	if k.Parent == "" {
+		return "", nil
+	}
+	pk := c.ParentKey()
+	if id, ok := l.res.ID(k.Parent, pk); ok {
 		return id, nil
 	}
-	if c.AgentID != "" {
-		return c.AgentID, nil
+	if c.ParentID != "" {
+		return c.ParentID, nil
 	}
-	return "", fmt.Errorf("agent %q has no id: it was not created", c.Agent)
+	return "", fmt.Errorf("%s %s has no id: it was not created", k.Parent, pk)
+}
+
+// body is the body to send for a create, update or replace: After with its
+// references resolved to ids, encoded by the kind.
+func (l *targetRun) body(k *provider.Kind, c plan.Change) (any, error) {
+	after := value.Clone(c.After)
+	if after == nil {
+		after = value.Map{}
+	}
+	if k.Refs != nil {
+		for _, ref := range k.Refs(after) {
+			rk := provider.KindNamed(l.prov, ref.Kind)
+			v, ok := value.Lookup(after, ref.Path)
+			if rk == nil || !ok {
+				continue
+			}
+			path := strings.Join(ref.Path, ".")
+			scope, _ := c.Key.Scope(rk)
+			resolved, err := provider.MapRefs(v, func(name string) (string, error) {
+				if id, ok := l.res.ID(rk.Name, scope.Child(rk.Name, name)); ok {
+					return id, nil
+				}
+				if slices.Contains(c.KeepIDs, name) {
+					return name, nil
+				}
+				where := l.tp.Kind
+				if rk.Parent != "" {
+					where = rk.Parent
+				}
+				return "", fmt.Errorf("%s: %s %q is not known in the %s", path, rk.Name, name, where)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.Object(), err)
+			}
+			if err := value.Set(after, ref.Path, resolved); err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", c.Object(), path, err)
+			}
+		}
+	}
+	return k.Encode(after, c.Name())
 }

@@ -16,13 +16,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/agentform/agentform/pkg/api"
-	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
 // Reader is what export needs from the API, the planner's reads;
 // *api.Location implements it.
-type Reader = plan.Reader
+type Reader = highlevel.Reader
 
 // Options describe the location being exported.
 type Options struct {

@@ -1,9 +1,10 @@
 package plan
 
-// This file holds the planner's entry point: select locations, read each
+// This file holds the planner's entry point: select targets, read each
 // concurrently, plan it.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -13,51 +14,50 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/agentform/agentform/pkg/api"
-	"github.com/agentform/agentform/pkg/spec"
+	"github.com/agentform/agentform/pkg/provider"
 )
 
-// Reader is what the planner needs from the API to read one location's live
-// state. *api.Location implements it.
-type Reader interface {
-	AllAgents(ctx context.Context) ([]api.AgentSummary, error)
-	GetAgent(ctx context.Context, agentID string) (*api.Agent, error)
-	ListActions(ctx context.Context, agentID string) ([]api.Action, error)
+// Manifests are the declared targets a plan is made from, with the digest of
+// the files they were read from.
+type Manifests struct {
+	Targets []*provider.Target
+	Digest  string
 }
 
-// Connector opens a Reader for a location (resolving its token). An error
-// fails that location only.
-type Connector func(ctx context.Context, loc *spec.Location) (Reader, error)
+// Connector opens a session for a target (resolving its credential). An
+// error fails that target only.
+type Connector func(ctx context.Context, t *provider.Target) (provider.Session, error)
 
-// DefaultParallelism is how many locations Make reads at once by default.
+// DefaultParallelism is how many targets Make reads at once by default.
 const DefaultParallelism = 16
 
 // Options tune Make.
 type Options struct {
-	Parallelism int    // locations read at once (default 16)
+	Parallelism int    // targets read at once (default 16)
 	ToolVersion string // recorded in the plan
 	Now         func() time.Time
-	// Locations, when not empty, selects these location ids only.
-	Locations []string
-	// ShardIndex/ShardCount select the locations whose stable hash falls in shard
-	// ShardIndex (0-based) of ShardCount; ShardCount 0 or 1 selects all.
+	// Targets, when not empty, selects the targets with these ids only.
+	Targets []string
+	// ShardIndex/ShardCount select the targets whose stable hash falls in
+	// shard ShardIndex (0-based) of ShardCount; ShardCount 0 or 1 selects all.
 	ShardIndex, ShardCount int
-	// Baseline, when not nil, is the manifests of the base branch (say, main):
-	// what was merged, and so presumably applied, before the manifests being
-	// planned. Changes that undo an edit made outside agentform are marked
-	// Drift (see the package documentation); nil marks nothing.
-	Baseline *spec.Set
+	// Baseline, when not nil, is the manifests of the base branch (say,
+	// main): what was merged, and so presumably applied, before the
+	// manifests being planned. Changes that undo an edit made outside
+	// agentform are marked Drift (see the package documentation); nil marks
+	// nothing.
+	Baseline *Manifests
 }
 
-// Make reads the live state of every selected location and returns the plan.
-// A location that fails to read gets its Error set; the others are planned.
-// Make itself fails only on bad options or when ctx ends.
-func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (*Plan, error) {
-	locs, err := selectLocations(set.Locations, opts)
+// Make reads the live state of every selected target and returns the plan.
+// A target that fails to read gets its Error set; the others are planned.
+// Make itself fails only on bad options or input, or when ctx ends.
+func Make(ctx context.Context, m *Manifests, connect Connector, opts Options) (*Plan, error) {
+	targets, err := selectTargets(m.Targets, opts)
 	if err != nil {
 		return nil, err
 	}
-	bases, err := baselineLocations(opts.Baseline)
+	bases, err := baselineTargets(opts.Baseline)
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +69,9 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 		FormatVersion:  FormatVersion,
 		ToolVersion:    opts.ToolVersion,
 		CreatedAt:      now().UTC(),
-		ManifestDigest: set.Digest,
-		TotalLocations: len(set.Locations),
-		Locations:      make([]LocationPlan, len(locs)),
+		ManifestDigest: m.Digest,
+		TotalTargets:   len(m.Targets),
+		Targets:        make([]TargetPlan, len(targets)),
 	}
 	if opts.Baseline != nil {
 		p.Baseline, p.BaselineDigest = true, opts.Baseline.Digest
@@ -83,11 +83,11 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 	if par <= 0 {
 		par = DefaultParallelism
 	}
-	var g errgroup.Group // not WithContext: one location's failure stops no other
+	var g errgroup.Group // not WithContext: one target's failure stops no other
 	g.SetLimit(par)
-	for i, loc := range locs {
+	for i, t := range targets {
 		g.Go(func() error {
-			p.Locations[i] = planOne(ctx, loc, bases[loc.ID], connect)
+			p.Targets[i] = planOne(ctx, t, bases[targetID{t.Kind, t.ID}], connect)
 			return nil
 		})
 	}
@@ -98,70 +98,98 @@ func Make(ctx context.Context, set *spec.Set, connect Connector, opts Options) (
 	return p, nil
 }
 
-// planOne plans one location, turning every failure into its Error. base is
-// the baseline's declaration of the location, or nil.
-func planOne(ctx context.Context, loc, base *spec.Location, connect Connector) LocationPlan {
-	rd, err := connect(ctx, loc)
+// targetID identifies a target among every provider's.
+type targetID struct{ kind, id string }
+
+// planOne plans one target, turning every failure into its Error. base is
+// the baseline's declaration of the target, or nil.
+func planOne(ctx context.Context, t, base *provider.Target, connect Connector) TargetPlan {
+	tp := TargetPlan{Kind: t.Kind, ID: t.ID, Name: t.Name, TokenEnv: t.TokenEnv, File: t.Pos.File, Prune: t.Prune}
+	prov, ok := provider.ForTarget(t.Kind)
+	if !ok {
+		tp.Error = fmt.Sprintf("no provider for %s targets", t.Kind)
+		return tp
+	}
+	sess, err := connect(ctx, t)
 	if err == nil {
-		var lp LocationPlan
-		if lp, err = planLocation(ctx, loc, base, rd); err == nil {
-			return lp
+		if err = planTarget(ctx, &tp, t, base, prov, sess); err == nil {
+			return tp
 		}
 	}
-	tokenEnv := loc.TokenEnv
-	if tokenEnv == "" {
-		tokenEnv = spec.DefaultTokenEnv
-	}
 	msg := err.Error()
-	if hint := api.AccessHint(api.StatusOf(err), loc.ID, tokenEnv, api.ScopeReadonly); hint != "" {
+	if hint := prov.AccessHint(prov.Classify(err).Status, t.ID, t.TokenEnv, false); hint != "" {
 		msg += " (" + hint + ")"
 	}
-	return LocationPlan{LocationID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, File: loc.Pos.File,
-		Prune: loc.Prune, Error: msg}
+	return TargetPlan{Kind: t.Kind, ID: t.ID, Name: t.Name, TokenEnv: t.TokenEnv, File: t.Pos.File, Prune: t.Prune, Error: msg}
 }
 
-// selectLocations applies --location and --shard and sorts the result by id.
-func selectLocations(all []*spec.Location, opts Options) ([]*spec.Location, error) {
+// selectTargets applies --location and --shard and sorts the result by kind
+// and id.
+func selectTargets(all []*provider.Target, opts Options) ([]*provider.Target, error) {
 	if opts.ShardCount > 1 && (opts.ShardIndex < 0 || opts.ShardIndex >= opts.ShardCount) {
 		return nil, fmt.Errorf("shard index %d is outside 0..%d", opts.ShardIndex, opts.ShardCount-1)
 	}
-	byID := map[string]*spec.Location{}
-	for _, l := range all {
-		if prev, ok := byID[l.ID]; ok {
-			return nil, fmt.Errorf("location %s is declared twice (%s:%d and %s:%d)", l.ID, prev.Pos.File, prev.Pos.Line, l.Pos.File, l.Pos.Line)
-		}
-		byID[l.ID] = l
+	if _, err := indexTargets(all, ""); err != nil {
+		return nil, err
 	}
-	var picked []*spec.Location
-	if len(opts.Locations) > 0 {
+	picked := all
+	if len(opts.Targets) > 0 {
+		picked = nil
 		var missing []string
-		for _, id := range opts.Locations {
-			l, ok := byID[id]
-			if !ok {
-				missing = append(missing, id)
-				continue
+		for _, id := range opts.Targets {
+			n := 0
+			for _, t := range all {
+				if t.ID == id {
+					n++
+					if !slices.Contains(picked, t) {
+						picked = append(picked, t)
+					}
+				}
 			}
-			if !slices.Contains(picked, l) {
-				picked = append(picked, l)
+			if n == 0 {
+				missing = append(missing, id)
 			}
 		}
 		if len(missing) > 0 {
 			return nil, fmt.Errorf("no manifest declares location %s", strings.Join(missing, ", "))
 		}
-	} else {
-		picked = slices.Clone(all)
 	}
-	var out []*spec.Location
-	for _, l := range picked {
-		if InShard(l.ID, opts.ShardIndex, opts.ShardCount) {
-			out = append(out, l)
+	var out []*provider.Target
+	for _, t := range picked {
+		if InShard(t.ID, opts.ShardIndex, opts.ShardCount) {
+			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, func(a, b *spec.Location) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *provider.Target) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 
-// InShard reports whether location id belongs to shard index (0-based) of
+// indexTargets indexes targets by kind and id, refusing one declared twice;
+// prefix starts the error message.
+func indexTargets(all []*provider.Target, prefix string) (map[targetID]*provider.Target, error) {
+	out := make(map[targetID]*provider.Target, len(all))
+	for _, t := range all {
+		k := targetID{t.Kind, t.ID}
+		if prev, ok := out[k]; ok {
+			return nil, fmt.Errorf("%s%s %s is declared twice (%s:%d and %s:%d)", prefix, t.Kind, t.ID,
+				prev.Pos.File, prev.Pos.Line, t.Pos.File, t.Pos.Line)
+		}
+		out[k] = t
+	}
+	return out, nil
+}
+
+// baselineTargets indexes the baseline's targets; nil without a baseline.
+func baselineTargets(base *Manifests) (map[targetID]*provider.Target, error) {
+	if base == nil {
+		return nil, nil
+	}
+	return indexTargets(base.Targets, "baseline: ")
+}
+
+// InShard reports whether target id belongs to shard index (0-based) of
 // count: the FNV-1a 32-bit hash of the id modulo count. Every id falls in
 // exactly one shard, the same one on every run. count 0 or 1 selects all.
 func InShard(id string, index, count int) bool {
@@ -176,9 +204,9 @@ func InShard(id string, index, count int) bool {
 // Counts are the numbers of changes by operation.
 type Counts struct {
 	Create, Update, Delete, Replace, Report int
-	// Locations is how many locations have at least one change (reports aside).
-	Locations int
-	// Failed is how many locations could not be planned.
+	// Targets is how many targets have at least one change (reports aside).
+	Targets int
+	// Failed is how many targets could not be planned.
 	Failed int
 	// Drift is how many changes (reports aside) undo edits made outside
 	// agentform (Change.Drift).
@@ -188,12 +216,12 @@ type Counts struct {
 // Count counts p's changes.
 func (p *Plan) Count() Counts {
 	var c Counts
-	for _, lp := range p.Locations {
-		if lp.Error != "" {
+	for _, tp := range p.Targets {
+		if tp.Error != "" {
 			c.Failed++
 		}
 		changed := false
-		for _, ch := range lp.Changes {
+		for _, ch := range tp.Changes {
 			switch ch.Op {
 			case OpCreate:
 				c.Create++
@@ -213,11 +241,11 @@ func (p *Plan) Count() Counts {
 			changed = true
 		}
 		if changed {
-			c.Locations++
+			c.Targets++
 		}
 	}
 	return c
 }
 
 // HasChanges reports whether p changes anything (reports aside).
-func (p *Plan) HasChanges() bool { return p.Count().Locations > 0 }
+func (p *Plan) HasChanges() bool { return p.Count().Targets > 0 }

@@ -30,17 +30,17 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	if p.Baseline {
 		head.WriteString("| Create | Update | Replace | Delete | Drift | Locations changed | Failed | Planned |\n")
 		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Drift, c.Locations, c.Failed, len(p.Locations))
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Drift, c.Targets, c.Failed, len(p.Targets))
 	} else {
 		head.WriteString("| Create | Update | Replace | Delete | Locations changed | Failed | Planned |\n")
 		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
-		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Locations, c.Failed, len(p.Locations))
+		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Targets, c.Failed, len(p.Targets))
 	}
 
 	var destructive, drift []string
-	for _, lp := range p.Locations {
-		for _, ch := range lp.Changes {
-			item := fmt.Sprintf("- `%s` %s", lp.LocationID, mdEscape(ch.Title()))
+	for _, tp := range p.Targets {
+		for _, ch := range tp.Changes {
+			item := fmt.Sprintf("- `%s` %s", tp.ID, mdEscape(ch.Title()))
 			if ch.Op == OpDelete || ch.Op == OpReplace {
 				destructive = append(destructive, item+mdDriftLabel(ch))
 			}
@@ -56,11 +56,11 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 		drift, "drift changes", budget/2)
 
 	var sections []string
-	for _, lp := range p.Locations {
-		if lp.Error == "" && len(lp.Changes) == 0 {
+	for _, tp := range p.Targets {
+		if tp.Error == "" && len(tp.Changes) == 0 {
 			continue
 		}
-		sections = append(sections, mdSection(lp))
+		sections = append(sections, mdSection(tp))
 	}
 	var out bytes.Buffer
 	out.Write(head.Bytes())
@@ -115,10 +115,10 @@ func driftFields(c Change) string {
 	return ": " + strings.Join(paths, ", ")
 }
 
-// mdSection is one location as a <details> block with its text rendering.
-func mdSection(lp LocationPlan) string {
+// mdSection is one target as a <details> block with its text rendering.
+func mdSection(lp TargetPlan) string {
 	var b bytes.Buffer
-	title := "<code>" + lp.LocationID + "</code>"
+	title := "<code>" + lp.ID + "</code>"
 	if lp.Name != "" {
 		title += " " + htmlEscape(lp.Name)
 	}
@@ -143,8 +143,8 @@ func mdSection(lp LocationPlan) string {
 	return b.String()
 }
 
-// locationCounts sums up one location: "2 to create, 1 to delete".
-func locationCounts(lp LocationPlan) string {
+// locationCounts sums up one target: "2 to create, 1 to delete".
+func locationCounts(lp TargetPlan) string {
 	n := map[Op]int{}
 	drift := 0
 	for _, c := range lp.Changes {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,10 +22,10 @@ func Merge(plans ...*Plan) (*Plan, error) {
 		}
 	}
 	out := *plans[0]
-	out.Locations = slices.Clone(plans[0].Locations)
-	from := map[string]int{}
-	for _, lp := range out.Locations {
-		from[lp.LocationID] = 0
+	out.Targets = slices.Clone(plans[0].Targets)
+	from := map[targetID]int{}
+	for _, tp := range out.Targets {
+		from[targetID{tp.Kind, tp.ID}] = 0
 	}
 	for i, p := range plans[1:] {
 		if p.ManifestDigest != out.ManifestDigest {
@@ -33,19 +34,22 @@ func Merge(plans ...*Plan) (*Plan, error) {
 		if p.Baseline != out.Baseline || p.BaselineDigest != out.BaselineDigest {
 			return nil, fmt.Errorf("merge plans: plan %d was made with another baseline (--baseline) than plan 1", i+2)
 		}
-		for _, lp := range p.Locations {
-			if j, ok := from[lp.LocationID]; ok {
-				return nil, fmt.Errorf("merge plans: location %s is in plan %d and plan %d", lp.LocationID, j+1, i+2)
+		for _, tp := range p.Targets {
+			k := targetID{tp.Kind, tp.ID}
+			if j, ok := from[k]; ok {
+				return nil, fmt.Errorf("merge plans: %s %s is in plan %d and plan %d", tp.Kind, tp.ID, j+1, i+2)
 			}
-			from[lp.LocationID] = i + 1
-			out.Locations = append(out.Locations, lp)
+			from[k] = i + 1
+			out.Targets = append(out.Targets, tp)
 		}
 		if p.CreatedAt.After(out.CreatedAt) {
 			out.CreatedAt = p.CreatedAt
 		}
-		out.TotalLocations = max(out.TotalLocations, p.TotalLocations)
+		out.TotalTargets = max(out.TotalTargets, p.TotalTargets)
 	}
-	slices.SortFunc(out.Locations, func(a, b LocationPlan) int { return strings.Compare(a.LocationID, b.LocationID) })
+	slices.SortFunc(out.Targets, func(a, b TargetPlan) int {
+		return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.ID, b.ID))
+	})
 	if len(plans) > 1 {
 		out.Shard = ""
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/agentform/agentform/pkg/provider"
 )
 
 // RenderOptions tune RenderText.
@@ -36,15 +38,15 @@ const longText = 80
 func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
 	bw := bufio.NewWriter(w)
 	t := textWriter{w: bw, color: o.Color}
-	for _, lp := range p.Locations {
-		if lp.Error == "" && len(lp.Changes) == 0 {
+	for _, tp := range p.Targets {
+		if tp.Error == "" && len(tp.Changes) == 0 {
 			continue
 		}
-		t.location(lp, "  ")
+		t.target(tp, "  ")
 		t.line("")
 	}
 	if n := p.Count().Failed; n > 0 {
-		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d locations could not be planned.", n, len(p.Locations))))
+		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d locations could not be planned.", n, len(p.Targets))))
 	}
 	if d := DriftLine(p); d != "" {
 		t.line(t.paint(ansiCyan, d))
@@ -84,7 +86,7 @@ func (c Change) DriftNote() string {
 	switch {
 	case !c.Drift:
 		return ""
-	case c.Kind != KindFollowup && c.Op == OpCreate:
+	case c.Named() && c.Op == OpCreate:
 		return "(drift: deleted outside agentform)"
 	case c.Op == OpDelete:
 		return "(drift: added outside agentform)"
@@ -94,8 +96,8 @@ func (c Change) DriftNote() string {
 
 func summaryLine(p *Plan) string {
 	c := p.Count()
-	if c.Locations == 0 {
-		n := len(p.Locations) - c.Failed
+	if c.Targets == 0 {
+		n := len(p.Targets) - c.Failed
 		if c.Failed > 0 && n == 0 {
 			return "No location could be planned."
 		}
@@ -108,7 +110,7 @@ func summaryLine(p *Plan) string {
 	if c.Replace > 0 {
 		s += fmt.Sprintf(", %d to replace", c.Replace)
 	}
-	return s + fmt.Sprintf(" across %d of %d locations.", c.Locations, len(p.Locations))
+	return s + fmt.Sprintf(" across %d of %d locations.", c.Targets, len(p.Targets))
 }
 
 // textWriter writes the text form, with or without colours.
@@ -135,25 +137,34 @@ func (t textWriter) resume(code string) string {
 	return code
 }
 
-// location writes one location; indent prefixes its changes.
-func (t textWriter) location(lp LocationPlan, indent string) {
-	head := "Location " + lp.LocationID
-	if lp.Name != "" {
-		head += fmt.Sprintf(" %q", lp.Name)
+// target writes one target; indent prefixes its changes.
+func (t textWriter) target(tp TargetPlan, indent string) {
+	head := targetTitle(tp)
+	if tp.Name != "" {
+		head += fmt.Sprintf(" %q", tp.Name)
 	}
-	if lp.File != "" {
-		head += " (" + lp.File + ")"
+	if tp.File != "" {
+		head += " (" + tp.File + ")"
 	}
 	t.line(t.paint(ansiBold, head))
-	if lp.Error != "" {
-		for _, l := range strings.Split(lp.Error, "\n") {
+	if tp.Error != "" {
+		for _, l := range strings.Split(tp.Error, "\n") {
 			t.line(indent + t.paint(ansiRed, "error: "+l))
 		}
 		return
 	}
-	for _, c := range lp.Changes {
+	for _, c := range tp.Changes {
 		t.change(c, indent)
 	}
+}
+
+// targetTitle names a target: "Location loc-a".
+func targetTitle(tp TargetPlan) string {
+	kind := tp.Kind
+	if kind == "" {
+		kind = "target"
+	}
+	return strings.ToUpper(kind[:1]) + kind[1:] + " " + tp.ID
 }
 
 // symbols and colours of each operation.
@@ -165,23 +176,34 @@ var opStyle = map[Op]struct{ sym, color string }{
 	OpReport:  {"#", ansiDim},
 }
 
-// Title names a change for humans: `create action "Front Desk"/"Book"`.
+// Title names a change for humans: `create action "Front Desk"/"Book"`,
+// `update follow-up settings of "Front Desk"`, `actions of "Support"`.
 func (c Change) Title() string {
-	obj := fmt.Sprintf("%s %q", c.Kind, c.Agent)
-	switch c.Kind {
-	case KindAction:
-		if c.Action != "" {
-			obj += fmt.Sprintf("/%q", c.Action)
-		} else {
-			obj = fmt.Sprintf("actions of %q", c.Agent)
-		}
-	case KindFollowup:
-		obj = fmt.Sprintf("follow-up settings of %q", c.Agent)
-	}
+	obj := c.Object()
 	if c.Op == OpReport {
 		return obj
 	}
 	return string(c.Op) + " " + obj
+}
+
+// Object names the changed object: `action "Front Desk"/"Book"`; a
+// singleton by its kind's title and its parent (`follow-up settings of
+// "Front Desk"`); a report about a parent's children by their plural
+// (`actions of "Support"`).
+func (c Change) Object() string {
+	if c.Named() {
+		return c.Kind + " " + c.Key.String()
+	}
+	title := c.Kind
+	if k := provider.Describe(c.Kind); k != nil {
+		switch {
+		case k.Singleton && k.Title != "":
+			title = k.Title
+		case !k.Singleton && k.Plural != "":
+			title = k.Plural
+		}
+	}
+	return title + " of " + c.Key.String()
 }
 
 func (t textWriter) change(c Change, indent string) {
@@ -200,7 +222,7 @@ func (t textWriter) change(c Change, indent string) {
 	}
 	switch c.Op {
 	case OpCreate:
-		if c.Kind == KindFollowup || len(c.Diffs) == 0 {
+		if !c.Named() || len(c.Diffs) == 0 {
 			for _, f := range flatten("", c.After) {
 				t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
 			}
@@ -267,16 +289,16 @@ func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
 		return
 	}
 	if sym == "+" {
-		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, value(d.After))))
+		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, show(d.After))))
 		return
 	}
-	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, value(d.Before), value(d.After))))
+	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, show(d.Before), show(d.After))))
 }
 
 func isLong(s string) bool { return strings.Contains(s, "\n") || len(s) > longText }
 
-// value shows a value as JSON; a missing value as "(none)".
-func value(v any) string {
+// show shows a value as JSON; a missing value as "(none)".
+func show(v any) string {
 	if v == nil {
 		return "(none)"
 	}

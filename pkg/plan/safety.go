@@ -32,9 +32,10 @@ func (e *SafetyError) Error() string {
 }
 
 // CheckSafety checks the delete guards over the whole plan before anything is
-// applied. Agent deletes are legitimate only in prune locations, whatever the
-// flags; a replace counts as a delete, and a deleted agent counts with the
-// actions the service deletes along with it.
+// applied. Deletes of top-level objects (agents) are legitimate only in
+// targets that prune, whatever the flags; a replace counts as a delete, and
+// a deleted object counts with the children the service deletes along with
+// it.
 func (p *Plan) CheckSafety(o SafetyOptions) error {
 	minObjects := o.MinObjects
 	if minObjects <= 0 {
@@ -42,26 +43,34 @@ func (p *Plan) CheckSafety(o SafetyOptions) error {
 	}
 	var problems []string
 	total := 0
-	for _, lp := range p.Locations {
-		deletes, agentDeletes := 0, 0
-		for _, c := range lp.Changes {
+	for _, tp := range p.Targets {
+		deletes := 0
+		topDeletes := map[string]int{} // top-level deletes by kind
+		var kinds []string
+		for _, c := range tp.Changes {
 			switch {
-			case c.Op == OpDelete && c.Kind == KindAgent:
-				agentDeletes++
-				deletes += 1 + c.Cascade // its actions go with it
+			case c.Op == OpDelete && c.Named() && len(c.Key) == 1:
+				if topDeletes[c.Kind] == 0 {
+					kinds = append(kinds, c.Kind)
+				}
+				topDeletes[c.Kind]++
+				deletes += 1 + c.Cascade // its children go with it
 			case c.Op == OpDelete || c.Op == OpReplace:
 				deletes++
 			}
 		}
 		total += deletes
-		if agentDeletes > 0 && !lp.Prune {
-			problems = append(problems, fmt.Sprintf("location %s: %d agent delete(s) but the location does not set prune: true", lp.LocationID, agentDeletes))
+		for _, k := range kinds {
+			if !tp.Prune {
+				problems = append(problems, fmt.Sprintf("%s %s: %d %s delete(s) but the %s does not set prune: true",
+					tp.Kind, tp.ID, topDeletes[k], k, tp.Kind))
+			}
 		}
-		if o.MaxDeletePercent > 0 && lp.LiveObjects >= minObjects && deletes > 0 {
-			pct := float64(deletes) / float64(lp.LiveObjects) * 100
+		if o.MaxDeletePercent > 0 && tp.LiveObjects >= minObjects && deletes > 0 {
+			pct := float64(deletes) / float64(tp.LiveObjects) * 100
 			if pct > o.MaxDeletePercent {
-				problems = append(problems, fmt.Sprintf("location %s: too many deletes, %s%% is over %s%% (%d/%d); use --max-delete-percent to allow",
-					lp.LocationID, percent(pct), percent(o.MaxDeletePercent), deletes, lp.LiveObjects))
+				problems = append(problems, fmt.Sprintf("%s %s: too many deletes, %s%% is over %s%% (%d/%d); use --max-delete-percent to allow",
+					tp.Kind, tp.ID, percent(pct), percent(o.MaxDeletePercent), deletes, tp.LiveObjects))
 			}
 		}
 	}

@@ -1,0 +1,268 @@
+package plan
+
+// This file handles references between objects: a reference field holds the
+// name (or names) of objects of another kind, resolved among the
+// referencing object's relatives (see provider.Ref). Plans show and keep
+// names; apply turns them into ids.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
+)
+
+// Scope returns the key of the object under which references to kind rk
+// made from the object at key k resolve: k's ancestor of rk's parent kind, or
+// the target (nil) for a top-level kind. ok is false when k has no such
+// ancestor.
+func (k Key) Scope(rk *provider.Kind) (scope Key, ok bool) {
+	if rk.Parent == "" {
+		return nil, true
+	}
+	for i := len(k) - 1; i >= 0; i-- {
+		if k[i].Kind == rk.Parent {
+			return k[:i+1], true
+		}
+	}
+	return nil, false
+}
+
+// Child returns the key of k's child of kind named name.
+func (k Key) Child(kind, name string) Key {
+	return append(k[:len(k):len(k)], KeyPart{kind, name})
+}
+
+// desiredMap is a declared object's fields, normalized; every reference must
+// name an object of the target that this plan keeps.
+func (r *targetRun) desiredMap(n *node) (value.Map, error) {
+	m := normalized(n.kind, n.desired.Fields)
+	if n.kind.Refs == nil {
+		return m, nil
+	}
+	for _, ref := range n.kind.Refs(m) {
+		rk, t := r.refTableFor(ref, n.key)
+		if rk == nil {
+			continue
+		}
+		v, _ := value.Lookup(m, ref.Path)
+		path := strings.Join(ref.Path, ".")
+		for _, name := range provider.RefNames(v) {
+			fate, known := t.fate[name]
+			switch {
+			case !known:
+				return nil, fmt.Errorf("%s: no %s %q in the %s (or several have that name)", path, rk.Name, name, r.scopeNoun(rk))
+			case fate == "delete" && rk.Parent == "":
+				return nil, fmt.Errorf("%s: %s %q is deleted by prune in this plan", path, rk.Name, name)
+			case fate == "delete":
+				return nil, fmt.Errorf("%s: %s %q is deleted in this plan", path, rk.Name, name)
+			}
+		}
+	}
+	return m, nil
+}
+
+// scopeNoun names the scope references to rk resolve in.
+func (r *targetRun) scopeNoun(rk *provider.Kind) string {
+	if rk.Parent == "" {
+		return r.t.Kind
+	}
+	return rk.Parent
+}
+
+// liveMap is a live object's fields, normalized, with references shown as
+// names; it also returns the referenced ids it could not name.
+func (r *targetRun) liveMap(n *node) (value.Map, []string, error) {
+	m := value.Clone(n.live.Fields)
+	if m == nil {
+		m = value.Map{}
+	}
+	var keep []string
+	if n.kind.Refs != nil {
+		for _, ref := range n.kind.Refs(m) {
+			_, t := r.refTableFor(ref, n.key)
+			v, ok := value.Lookup(m, ref.Path)
+			if !ok {
+				continue
+			}
+			named, _ := provider.MapRefs(v, func(id string) (string, error) {
+				if t != nil {
+					if name, ok := t.name[id]; ok {
+						return name, nil
+					}
+				}
+				keep = append(keep, id)
+				return id, nil
+			})
+			if err := value.Set(m, ref.Path, named); err != nil {
+				return nil, nil, fmt.Errorf("live %s: %w", strings.Join(ref.Path, "."), err)
+			}
+		}
+	}
+	return n.kind.Normalize.NormalizeMap(m), keep, nil
+}
+
+// keptRefs lists the reference values of after that are ids kept as they
+// are (keep).
+func keptRefs(k *provider.Kind, after value.Map, keep []string) []string {
+	if k.Refs == nil || len(keep) == 0 {
+		return nil
+	}
+	var out []string
+	for _, ref := range k.Refs(after) {
+		v, _ := value.Lookup(after, ref.Path)
+		for _, s := range provider.RefNames(v) {
+			if slices.Contains(keep, s) && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// refTableFor returns the kind ref points at and its table in the scope of
+// the object at key from (nil, nil for an unknown kind).
+func (r *targetRun) refTableFor(ref provider.Ref, from Key) (*provider.Kind, *refTable) {
+	i, ok := r.index[ref.Kind]
+	if !ok {
+		return nil, nil
+	}
+	rk := r.kinds[i]
+	scope, ok := from.Scope(rk)
+	if !ok {
+		return rk, &refTable{name: map[string]string{}, fate: map[string]string{}}
+	}
+	key := rk.Name + "\x00" + scope.String()
+	if t, ok := r.refs[key]; ok {
+		return rk, t
+	}
+	var t *refTable
+	if rk.Parent == "" {
+		t = r.topRefs(rk)
+	} else {
+		t = r.childRefs(rk, scope)
+	}
+	r.refs[key] = t
+	return rk, t
+}
+
+// topRefs builds the reference table of top-level kind rk. A live object is
+// known by its declared name when declared, else by its live name, unless
+// that name is shared (then its id is shown as it is). A declared object
+// owns its name: an undeclared live namesake (say, a twin a pinned id sets
+// apart) does not make the name ambiguous.
+func (r *targetRun) topRefs(rk *provider.Kind) *refTable {
+	t := &refTable{name: map[string]string{}, fate: map[string]string{}}
+	var g *topGroup
+	for _, tg := range r.tops {
+		if tg.kind == rk {
+			g = tg
+		}
+	}
+	if g == nil {
+		return t
+	}
+	owner := map[string][]string{} // name → live ids known by it ("" for one created here)
+	for _, n := range g.declared {
+		if n.live != nil {
+			owner[n.desired.Name] = append(owner[n.desired.Name], n.live.ID)
+		}
+	}
+	for _, n := range g.declared {
+		if n.live == nil {
+			owner[n.desired.Name] = append(owner[n.desired.Name], "")
+		}
+	}
+	declared := make(map[string]bool, len(owner))
+	for name := range owner {
+		declared[name] = true
+	}
+	for _, n := range g.pruned {
+		if !declared[n.live.Name] {
+			owner[n.live.Name] = append(owner[n.live.Name], n.live.ID)
+		}
+	}
+	for _, l := range g.reported {
+		if !declared[l.Name] {
+			owner[l.Name] = append(owner[l.Name], l.ID)
+		}
+	}
+	fillRefs(t, owner)
+	for _, n := range g.declared {
+		if n.live == nil {
+			t.fate[n.desired.Name] = "create"
+		}
+	}
+	for _, n := range g.pruned {
+		if _, ok := t.fate[n.live.Name]; ok {
+			t.fate[n.live.Name] = "delete"
+		}
+	}
+	return t
+}
+
+// childRefs builds the reference table of child kind rk under the declared
+// object at key scope.
+func (r *targetRun) childRefs(rk *provider.Kind, scope Key) *refTable {
+	t := &refTable{name: map[string]string{}, fate: map[string]string{}}
+	var parent *node
+	for _, g := range r.tops {
+		for _, n := range g.declared {
+			if n.key.Equal(scope) {
+				parent = n
+			}
+		}
+	}
+	if parent == nil {
+		return t
+	}
+	live := parent.children[rk.Name]
+	owner := map[string][]string{}
+	declared := map[string]bool{}
+	for _, d := range parent.desired.ChildrenOf(rk.Name) {
+		declared[d.Name] = true
+		found := false
+		for _, l := range live {
+			if l.Name == d.Name {
+				owner[d.Name] = append(owner[d.Name], l.ID)
+				found = true
+			}
+		}
+		if !found {
+			owner[d.Name] = append(owner[d.Name], "")
+		}
+	}
+	for _, l := range live {
+		if !declared[l.Name] {
+			owner[l.Name] = append(owner[l.Name], l.ID)
+		}
+	}
+	fillRefs(t, owner)
+	for name, ids := range owner {
+		if _, ok := t.fate[name]; !ok {
+			continue
+		}
+		switch {
+		case declared[name] && ids[0] == "":
+			t.fate[name] = "create"
+		case !declared[name] && parent.desired.Owns[rk.Name]:
+			t.fate[name] = "delete"
+		}
+	}
+	return t
+}
+
+// fillRefs enters every name held by exactly one object.
+func fillRefs(t *refTable, owner map[string][]string) {
+	for name, ids := range owner {
+		if len(ids) != 1 {
+			continue
+		}
+		if ids[0] != "" {
+			t.name[ids[0]] = name
+		}
+		t.fate[name] = ""
+	}
+}

@@ -1,0 +1,114 @@
+package highlevel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
+)
+
+// agentRefKeys are the details keys, by action type, whose values name
+// another agent of the location (an id in the API, a name in manifests and
+// plans).
+var agentRefKeys = map[string]string{
+	api.ActionTransferBot:        "transferToBot",
+	api.ActionAppointmentBooking: "transferAgent",
+}
+
+// AgentRefKey returns the details key of an action type that names another
+// agent of the location, if the type has one.
+func AgentRefKey(actionType string) (string, bool) {
+	k, ok := agentRefKeys[actionType]
+	return k, ok
+}
+
+// actionKind is an action of an agent, known by its name inside the agent.
+// Its type cannot change in place. Listing an agent's actions returns every
+// action's details, so no per-action read is needed.
+var actionKind = &provider.Kind{
+	Name:       KindAction,
+	Plural:     "actions",
+	Parent:     KindAgent,
+	FieldsNoun: "details",
+	Normalize:  normalizer,
+	ForceNew:   []string{"type"},
+	Refs: func(fields value.Map) []provider.Ref {
+		typ, _ := fields["type"].(string)
+		if key, ok := agentRefKeys[typ]; ok {
+			return []provider.Ref{{Path: []string{"details", key}, Kind: KindAgent}}
+		}
+		return nil
+	},
+	List: func(ctx context.Context, s provider.Session, agentID string) ([]*provider.Live, error) {
+		r, err := session(s)
+		if err != nil {
+			return nil, err
+		}
+		acts, err := r.ListActions(ctx, agentID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*provider.Live, 0, len(acts))
+		for _, a := range acts {
+			l, err := liveAction(a)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+		return out, nil
+	},
+	Encode: func(payload value.Map, name string) (any, error) {
+		typ, _ := payload["type"].(string)
+		if n, ok := payload["name"].(string); ok && n != "" {
+			name = n
+		}
+		details := value.Map{}
+		if d, ok := payload["details"].(value.Map); ok {
+			details = value.Clone(d)
+		}
+		return api.ActionInput{Type: typ, Name: name, Details: details}, nil
+	},
+	Create: func(ctx context.Context, s provider.Session, agentID string, body any) (string, error) {
+		w, err := writer(s)
+		if err != nil {
+			return "", err
+		}
+		a, err := w.CreateAction(ctx, agentID, body.(api.ActionInput))
+		if err != nil {
+			return "", err
+		}
+		return a.ID, nil
+	},
+	Update: func(ctx context.Context, s provider.Session, agentID, id string, body any) error {
+		w, err := writer(s)
+		if err != nil {
+			return err
+		}
+		_, err = w.UpdateAction(ctx, agentID, id, body.(api.ActionInput))
+		return err
+	},
+	Delete: func(ctx context.Context, s provider.Session, agentID, id string) error {
+		w, err := writer(s)
+		if err != nil {
+			return err
+		}
+		return w.DeleteAction(ctx, agentID, id)
+	},
+}
+
+// liveAction is a live action as the engine compares it: name, type and
+// details in JSON types.
+func liveAction(a api.Action) (*provider.Live, error) {
+	details, err := value.MapOf(a.Details)
+	if err != nil {
+		return nil, fmt.Errorf("action %q (%s): live details: %w", a.Name, a.ID, err)
+	}
+	return &provider.Live{ID: a.ID, Name: a.Name, Fingerprint: FingerprintAction(a), Raw: a,
+		Fields: value.Map{"name": a.Name, "type": a.Type, "details": details}}, nil
+}
+
+// FingerprintAction fingerprints a live action.
+func FingerprintAction(a api.Action) string { return value.Fingerprint(a) }

@@ -1,0 +1,147 @@
+package highlevel
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
+)
+
+// searchPageSize is the page size of the name lookups after a lost answer.
+const searchPageSize = 100
+
+// agentKind is a Conversation AI agent: top-level in its location, known by
+// its name (or a pinned id). A search lists the location's agents without
+// personality and instructions, so a full read is one GET per agent.
+var agentKind = &provider.Kind{
+	Name:       KindAgent,
+	Plural:     "agents",
+	FieldsNoun: "settings",
+	Normalize:  normalizer,
+	// CreateEmployeeDto requires them besides the name. A manifest may leave
+	// them out for an agent that exists (only declared fields are
+	// compared), but not for one the plan must create.
+	RequiredForCreate: []string{"personality", "goal", "instructions"},
+	List: func(ctx context.Context, s provider.Session, _ string) ([]*provider.Live, error) {
+		r, err := session(s)
+		if err != nil {
+			return nil, err
+		}
+		all, err := r.AllAgents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return agentSummaries(all), nil
+	},
+	Get: func(ctx context.Context, s provider.Session, id string) (*provider.Live, error) {
+		r, err := session(s)
+		if err != nil {
+			return nil, err
+		}
+		a, err := r.GetAgent(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return liveAgent(a)
+	},
+	Find: func(ctx context.Context, s provider.Session, _, name string) ([]*provider.Live, error) {
+		w, err := writer(s)
+		if err != nil {
+			return nil, err
+		}
+		return findAgents(ctx, w, name)
+	},
+	Encode: func(payload value.Map, name string) (any, error) {
+		var settings api.AgentSettings
+		if err := value.Decode(payload, &settings); err != nil {
+			return nil, fmt.Errorf("decode settings: %w", err)
+		}
+		if settings.Name == "" {
+			settings.Name = name
+		}
+		return settings, nil
+	},
+	Create: func(ctx context.Context, s provider.Session, _ string, body any) (string, error) {
+		w, err := writer(s)
+		if err != nil {
+			return "", err
+		}
+		a, err := w.CreateAgent(ctx, body.(api.AgentSettings))
+		if err != nil {
+			return "", err
+		}
+		return a.ID, nil
+	},
+	Update: func(ctx context.Context, s provider.Session, _, id string, body any) error {
+		w, err := writer(s)
+		if err != nil {
+			return err
+		}
+		_, err = w.UpdateAgent(ctx, id, body.(api.AgentSettings))
+		return err
+	},
+	Delete: func(ctx context.Context, s provider.Session, _, id string) error {
+		w, err := writer(s)
+		if err != nil {
+			return err
+		}
+		return w.DeleteAgent(ctx, id)
+	},
+}
+
+// agentSummaries turns search items into partial live agents.
+func agentSummaries(all []api.AgentSummary) []*provider.Live {
+	out := make([]*provider.Live, len(all))
+	for i, s := range all {
+		out[i] = &provider.Live{ID: s.ID, Name: s.Name, Partial: true, Raw: s}
+	}
+	return out
+}
+
+// liveAgent is a live agent as the engine compares it: its settings (with
+// its name) in JSON types.
+func liveAgent(a *api.Agent) (*provider.Live, error) {
+	m, err := value.MapOf(a.AgentSettings)
+	if err != nil {
+		return nil, fmt.Errorf("live settings: %w", err)
+	}
+	m["name"] = a.Name
+	return &provider.Live{ID: a.ID, Name: a.Name, Fields: m, Fingerprint: FingerprintAgent(a),
+		Cascade: len(a.Actions), Raw: a}, nil
+}
+
+// findAgents returns the live agents named exactly name: a search for the
+// lower-case name, every page.
+func findAgents(ctx context.Context, w API, name string) ([]*provider.Live, error) {
+	var out []*provider.Live
+	params := api.SearchParams{Query: strings.ToLower(name), Limit: searchPageSize}
+	seen := 0
+	for {
+		page, err := w.SearchAgents(ctx, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.Agents {
+			if a.Name == name {
+				out = append(out, agentSummaries([]api.AgentSummary{a})...)
+			}
+		}
+		seen += len(page.Agents)
+		if len(page.Agents) == 0 || seen >= page.TotalCount {
+			return out, nil
+		}
+		params.StartAfter = page.Agents[len(page.Agents)-1].ID
+	}
+}
+
+// FingerprintAgent fingerprints a live agent's id and settings (not its
+// action list, which action changes track on their own).
+func FingerprintAgent(a *api.Agent) string {
+	return value.Fingerprint(struct {
+		ID string `json:"id"`
+		api.AgentSettings
+	}{a.ID, a.AgentSettings})
+}

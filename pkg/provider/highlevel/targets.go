@@ -1,0 +1,78 @@
+package highlevel
+
+import (
+	"fmt"
+
+	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/spec"
+	"github.com/agentform/agentform/pkg/value"
+)
+
+// Targets turns the Location documents of a manifest set into targets:
+// agents with their actions and follow-up settings.
+func Targets(set *spec.Set) ([]*provider.Target, error) {
+	out := make([]*provider.Target, 0, len(set.Locations))
+	for _, loc := range set.Locations {
+		t, err := Target(loc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// Target turns one Location document into a target.
+func Target(loc *spec.Location) (*provider.Target, error) {
+	t := &provider.Target{Kind: TargetKind, ID: loc.ID, Name: loc.Name, TokenEnv: loc.TokenEnv, Pos: loc.Pos, Prune: loc.Prune}
+	for _, a := range loc.Agents {
+		d, err := desiredAgent(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: location %s: agent %q: %w", loc.Pos.File, a.Pos.Line, loc.ID, a.Name, err)
+		}
+		t.Objects = append(t.Objects, d)
+	}
+	return t, nil
+}
+
+// desiredAgent is a declared agent with its actions and follow-up settings.
+func desiredAgent(a *spec.Agent) (*provider.Desired, error) {
+	fields, err := value.MapOf(a.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	fields["name"] = a.Name
+	d := &provider.Desired{Kind: KindAgent, Name: a.Name, PinnedID: a.PinnedID, Fields: fields, Pos: a.Pos,
+		Owns: map[string]bool{KindAction: a.ActionsDeclared}}
+	for _, act := range a.Actions {
+		fields, err := DesiredAction(act)
+		if err != nil {
+			return nil, fmt.Errorf("action %q: %w", act.Name, err)
+		}
+		d.Children = append(d.Children, &provider.Desired{Kind: KindAction, Name: act.Name, Fields: fields, Pos: act.Pos})
+	}
+	if fu := a.Followup; fu != nil {
+		settings, err := value.MapOf(fu.Settings)
+		if err != nil {
+			return nil, fmt.Errorf("followup: %w", err)
+		}
+		d.Children = append(d.Children, &provider.Desired{Kind: KindFollowup, Pos: fu.Pos,
+			Fields: value.Map{"actions": value.List(fu.Actions), "followupSettings": settings}})
+	}
+	return d, nil
+}
+
+// DesiredAction is an action as declared: name, type and details in JSON
+// types, without details.followupSettings (the agent's followup block owns
+// them).
+func DesiredAction(act *spec.Action) (value.Map, error) {
+	details, err := value.MapOf(act.Details)
+	if err != nil {
+		return nil, fmt.Errorf("details: %w", err)
+	}
+	if act.Type == api.ActionAdvancedFollowup {
+		delete(details, "followupSettings")
+	}
+	return value.Map{"name": act.Name, "type": act.Type, "details": details}, nil
+}
