@@ -4,9 +4,9 @@ package schemas
 
 import "embed"
 
-// FS holds location.schema.json (one Location document) and
+// FS holds location.schema.json (one Location document),
 // agent.schema.json (one agent: a base file, and the agent definitions the
-// location schema refers to).
+// location schema refers to) and plan.schema.json (the JSON form of a plan).
 //
 //go:embed *.schema.json
 var FS embed.FS
@@ -15,4 +15,6 @@ var FS embed.FS
 const (
 	Location = "location.schema.json"
 	Agent    = "agent.schema.json"
+	// Plan is the JSON form of a plan (plan --format json, plan --out).
+	Plan = "plan.schema.json"
 )

@@ -113,13 +113,14 @@ func (g *globals) startSandbox() (string, error) {
 }
 
 // closeSandbox stops the in-process sandbox, if any, and saves its state.
+// The command is done with the API when it runs, so the server closes at
+// once: Shutdown would wait, up to seconds, for the client's keep-alive
+// connections to turn idle.
 func (g *globals) closeSandbox() error {
 	if g.sim == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = g.simServer.Shutdown(ctx)
+	_ = g.simServer.Close()
 	err := g.sim.Close()
 	g.sim, g.simServer = nil, nil
 	if err != nil {

@@ -75,9 +75,9 @@ func (l *targetRun) find(ctx context.Context, k *provider.Kind, parentID, name s
 }
 
 // adopt brings an object found by name after a lost answer in line with
-// the body of the create: when its live fields do not already contain every
-// field of the body, it is updated with its live fields overlaid with the
-// body's.
+// the body of the create: when its live fields differ from the body's on
+// what the body declares, it is updated with its live fields overlaid with
+// the body's.
 func (l *targetRun) adopt(ctx context.Context, k *provider.Kind, c plan.Change, parentID string, found *provider.Live, body any) error {
 	if found.Partial && k.Get != nil {
 		full, err := k.Get(ctx, l.sess, found.ID)
@@ -90,7 +90,7 @@ func (l *targetRun) adopt(ctx context.Context, k *provider.Kind, c plan.Change, 
 	if err != nil {
 		return fmt.Errorf("encode body: %w", err)
 	}
-	if value.Contains(value.Map(found.Fields), want) {
+	if value.SameDeclared(found.Fields, want) {
 		return nil
 	}
 	merged := value.Clone(found.Fields)

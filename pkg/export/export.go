@@ -171,15 +171,13 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 			}
 		}
 		delete(details, "actionId") // server-owned
-		for _, ref := range []string{"transferToBot", "transferAgent"} {
-			id, ok := details[ref].(string)
-			if !ok || id == "" {
-				continue
-			}
-			if name, known := names[id]; known {
-				details[ref] = name
-			} else {
-				warnings = append(warnings, fmt.Sprintf("agent %q action %q: %s names unknown agent id %s", agent.Name, a.Name, ref, id))
+		if ref, ok := api.AgentReferenceKey(a.Type); ok {
+			if id, ok := details[ref].(string); ok && id != "" {
+				if name, known := names[id]; known {
+					details[ref] = name
+				} else {
+					warnings = append(warnings, fmt.Sprintf("agent %q action %q: %s names unknown agent id %s", agent.Name, a.Name, ref, id))
+				}
 			}
 		}
 		if fs, ok := details["followupSettings"].(map[string]any); ok {

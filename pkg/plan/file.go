@@ -25,7 +25,8 @@ func Save(w io.Writer, p *Plan) error {
 	return nil
 }
 
-// Load reads a plan file, refusing unknown format versions.
+// Load reads a plan file, refusing other format versions and files that
+// do not meet the published schema.
 func Load(r io.Reader) (*Plan, error) {
 	dec := json.NewDecoder(r)
 	var head struct {
@@ -41,8 +42,14 @@ func Load(r io.Reader) (*Plan, error) {
 	if head.FormatVersion == nil {
 		return nil, fmt.Errorf("load plan: not a plan file (no formatVersion)")
 	}
-	if *head.FormatVersion != FormatVersion {
-		return nil, fmt.Errorf("load plan: format version %d is not supported (this agentform reads version %d)", *head.FormatVersion, FormatVersion)
+	switch v := *head.FormatVersion; {
+	case v < FormatVersion:
+		return nil, fmt.Errorf("load plan: the plan file has format version %d, from an older agentform; this one reads version %d: plan again", v, FormatVersion)
+	case v > FormatVersion:
+		return nil, fmt.Errorf("load plan: the plan file has format version %d, from a newer agentform; this one reads version %d: plan again with this agentform, or upgrade it", v, FormatVersion)
+	}
+	if err := CheckSchema(raw); err != nil {
+		return nil, fmt.Errorf("load plan: %w", err)
 	}
 	var p Plan
 	if err := json.Unmarshal(raw, &p); err != nil {

@@ -3,7 +3,7 @@ package plan
 // This file holds the JSON form of targets and changes. An object is named
 // by fields called after the kinds of its key ({"agent": "Front Desk",
 // "action": "Book"}), its parent's id by "<parentKind>Id" and a target's id
-// by "<targetKind>Id", so a HighLevel plan reads as it always did and other
+// by "<targetKind>Id", so a plan of format 1 reads as it always did and other
 // providers' plans read in their own words. schemas/plan.schema.json
 // describes the result.
 
@@ -235,4 +235,3 @@ func (t *TargetPlan) UnmarshalJSON(data []byte) error {
 	*t = out
 	return nil
 }
-

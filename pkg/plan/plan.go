@@ -22,9 +22,9 @@ type Plan struct {
 	ManifestDigest string    `json:"manifestDigest"`
 	// TotalTargets is how many targets the manifests declare (before
 	// --location and --shard selected some of them). Its JSON name is kept
-	// from the format's first, HighLevel-only version.
+	// from the format's first, single-provider version.
 	TotalTargets int `json:"totalLocations"`
-	// Targets are the planned targets (HighLevel locations, other providers'
+	// Targets are the planned targets (locations, other providers'
 	// accounts), sorted by kind and id; JSON "locations".
 	Targets []TargetPlan `json:"locations"`
 	// Shard is "I/N" when the plan covers shard I of N (--shard), else empty.

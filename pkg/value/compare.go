@@ -2,7 +2,6 @@ package value
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -223,37 +222,4 @@ func MarkDrift(diffs []FieldDiff, base Map) bool {
 		}
 	}
 	return found
-}
-
-// Contains reports whether every field of want is present in live with an
-// equal value (objects recursively; lists element-wise). Fields the server
-// fills in (ids, defaults) are thus ignored. Both are JSON-typed.
-func Contains(live, want any) bool {
-	switch w := want.(type) {
-	case Map:
-		l, ok := live.(Map)
-		if !ok {
-			return false
-		}
-		for k, wv := range w {
-			lv, ok := l[k]
-			if !ok || !Contains(lv, wv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		l, ok := live.([]any)
-		if !ok || len(l) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !Contains(l[i], w[i]) {
-				return false
-			}
-		}
-		return true
-	default:
-		return reflect.DeepEqual(live, want)
-	}
 }

@@ -9,21 +9,6 @@ import (
 	"github.com/agentform/agentform/pkg/value"
 )
 
-// agentRefKeys are the details keys, by action type, whose values name
-// another agent of the location (an id in the API, a name in manifests and
-// plans).
-var agentRefKeys = map[string]string{
-	api.ActionTransferBot:        "transferToBot",
-	api.ActionAppointmentBooking: "transferAgent",
-}
-
-// AgentRefKey returns the details key of an action type that names another
-// agent of the location, if the type has one.
-func AgentRefKey(actionType string) (string, bool) {
-	k, ok := agentRefKeys[actionType]
-	return k, ok
-}
-
 // actionKind is an action of an agent, known by its name inside the agent.
 // Its type cannot change in place. Listing an agent's actions returns every
 // action's details, so no per-action read is needed.
@@ -36,7 +21,7 @@ var actionKind = &provider.Kind{
 	ForceNew:   []string{"type"},
 	Refs: func(fields value.Map) []provider.Ref {
 		typ, _ := fields["type"].(string)
-		if key, ok := agentRefKeys[typ]; ok {
+		if key, ok := api.AgentReferenceKey(typ); ok {
 			return []provider.Ref{{Path: []string{"details", key}, Kind: KindAgent}}
 		}
 		return nil

@@ -132,8 +132,8 @@ func planFollowup(in *provider.PlanInput) (*provider.Proposal, error) {
 		return nil, nil
 	}
 	return &provider.Proposal{Create: !anySettings, Before: before,
-		After:  value.Map{"actions": value.List(names), "followupSettings": desired},
-		Diffs:  diffs, Reason: strings.Join(why, "; "), Drift: drift,
+		After: value.Map{"actions": value.List(names), "followupSettings": desired},
+		Diffs: diffs, Reason: strings.Join(why, "; "), Drift: drift,
 		Fingerprint: FingerprintFollowup(liveActs)}, nil
 }
 
