@@ -19,7 +19,7 @@ func schemaPlan() *Plan {
 					{Op: OpCreate, Kind: "agent", Key: Key{{"agent", "Sales"}}, After: map[string]any{"name": "Sales"}, Reason: "r"},
 					{Op: OpUpdate, Kind: "action", Key: Key{{"agent", "Desk"}, {"action", "Book"}}, ID: "act1", ParentID: "ag1",
 						Before: map[string]any{"name": "Book"}, After: map[string]any{"name": "Book"},
-						Diffs:  []FieldDiff{{Path: "details.x", Before: 1.0, After: 2.0, Drift: true}}, Reason: "r", Drift: true,
+						Diffs: []FieldDiff{{Path: "details.x", Before: 1.0, After: 2.0, Drift: true}}, Reason: "r", Drift: true,
 						Fingerprint: strings.Repeat("a", 64), DependsOn: []int{0}, KeepIDs: []string{"ag9"}},
 					{Op: OpDelete, Kind: "agent", Key: Key{{"agent", "Old"}}, ID: "ag2", Cascade: 2, Reason: "r", DependsOn: []int{0, 1}},
 					{Op: OpReport, Kind: "action", Key: Key{{"agent", "Desk"}}, ParentID: "ag1", Reason: "r"},
