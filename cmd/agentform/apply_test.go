@@ -11,6 +11,8 @@ import (
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/agentform/agentform/pkg/sim/simtest"
 	"github.com/agentform/agentform/pkg/spec"
@@ -100,7 +102,11 @@ func (e *applyEnv) savePlan(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Make(context.Background(), set, func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
+	m, err := manifests(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Make(context.Background(), m, func(ctx context.Context, loc *provider.Target) (provider.Session, error) {
 		return c.Location(loc.ID, e.token), nil
 	}, plan.Options{})
 	if err != nil {
@@ -155,8 +161,8 @@ func TestApplyCommandPlansAndApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	agents := e.s.AgentsOf(applyTestLocation)
-	if len(agents) != 1 || len(rep.Locations) != 1 || rep.Locations[0].Steps[0].NewID != agents[0].ID {
-		t.Fatalf("report %+v, agents %+v", rep.Locations, agents)
+	if len(agents) != 1 || len(rep.Targets) != 1 || rep.Targets[0].Steps[0].NewID != agents[0].ID {
+		t.Fatalf("report %+v, agents %+v", rep.Targets, agents)
 	}
 	e.noToken(t, stdout, stderr, string(raw))
 
@@ -220,9 +226,10 @@ func TestApplyCommandSavedPlan(t *testing.T) {
 }
 
 func TestApplyCommandSafetyGuard(t *testing.T) {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion, Locations: []plan.LocationPlan{{
-		LocationID: "loc1", TokenEnv: "HL_TOKEN_CLI",
-		Changes: []plan.Change{{Op: plan.OpDelete, Kind: plan.KindAgent, Agent: "Old", ID: "a1", Reason: "undeclared"}},
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Targets: []plan.TargetPlan{{
+		Kind: highlevel.TargetKind, ID: "loc1", TokenEnv: "HL_TOKEN_CLI",
+		Changes: []plan.Change{{Op: plan.OpDelete, Kind: highlevel.KindAgent, Key: plan.Key{{Kind: highlevel.KindAgent, Name: "Old"}},
+			ID: "a1", Reason: "undeclared"}},
 	}}}
 	path := writePlanFile(t, p)
 	e := &applyEnv{token: "pit-never-used"}

@@ -257,8 +257,8 @@ func TestPlanBaselineLabelsDrift(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string]bool{}
-		for _, c := range p.Locations[0].Changes {
-			got[string(c.Op)+" "+c.Agent] = c.Drift
+		for _, c := range p.Targets[0].Changes {
+			got[string(c.Op)+" "+c.TopName()] = c.Drift
 			if c.Op == plan.OpUpdate && (len(c.Diffs) != 1 || !c.Diffs[0].Drift) {
 				t.Errorf("update diffs %+v: want mode marked drift", c.Diffs)
 			}

@@ -11,9 +11,9 @@ import (
 func TestSaveLoadRoundTrip(t *testing.T) {
 	p := &Plan{
 		FormatVersion: FormatVersion, ToolVersion: "1.2.3", CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
-		ManifestDigest: "abc", TotalLocations: 3,
-		Locations: []LocationPlan{{LocationID: "loc1", TokenEnv: "TOKEN_1", Prune: true, LiveObjects: 4, Changes: []Change{
-			{Op: OpUpdate, Kind: KindAgent, Agent: "A", ID: "id1", Before: map[string]any{"mode": "off"},
+		ManifestDigest: "abc", TotalTargets: 3,
+		Targets: []TargetPlan{{Kind: "location", ID: "loc1", TokenEnv: "TOKEN_1", Prune: true, LiveObjects: 4, Changes: []Change{
+			{Op: OpUpdate, Kind: "agent", Key: Key{{Kind: "agent", Name: "A"}}, ID: "id1", Before: map[string]any{"mode": "off"},
 				After: map[string]any{"mode": "auto-pilot", "waitTime": 2.0}, Diffs: []FieldDiff{{Path: "mode", Before: "off", After: "auto-pilot"}},
 				Reason: "settings differ", Fingerprint: "ff", DependsOn: []int{0}},
 		}}},
@@ -22,7 +22,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err := Save(&buf, p); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "\n  \"formatVersion\": 1,") {
+	if !strings.Contains(buf.String(), "\n  \"formatVersion\": 2,") {
 		t.Fatalf("plan file is not indented JSON:\n%s", buf.String())
 	}
 	got, err := Load(&buf)
@@ -36,7 +36,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 func TestLoadRefuses(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"future version", `{"formatVersion": 2, "locations": []}`, "format version 2 is not supported"},
+		{"future version", `{"formatVersion": 3, "locations": []}`, "format version 3 is not supported"},
 		{"no version", `{"locations": []}`, "not a plan file"},
 		{"not JSON", `plan`, "load plan"},
 	}

@@ -163,7 +163,14 @@ func (c *call) updateFollowupSettings(agentID string) answer {
 	}
 	now := c.s.opts.Now()
 	for _, act := range targets {
-		act.Details["followupSettings"] = deepCopy(settings.m)
+		// A new map, not a write into the old one: answers encoded after
+		// the state's lock is let go may still hold the old one.
+		d := make(map[string]any, len(act.Details)+1)
+		for k, v := range act.Details {
+			d[k] = v
+		}
+		d["followupSettings"] = deepCopy(settings.m)
+		act.Details = d
 		act.UpdatedAt = now
 	}
 	agent.UpdatedAt = now

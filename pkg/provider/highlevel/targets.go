@@ -23,9 +23,14 @@ func Targets(set *spec.Set) ([]*provider.Target, error) {
 	return out, nil
 }
 
-// Target turns one Location document into a target.
+// Target turns one Location document into a target. A location that names
+// no token variable reads spec.DefaultTokenEnv.
 func Target(loc *spec.Location) (*provider.Target, error) {
-	t := &provider.Target{Kind: TargetKind, ID: loc.ID, Name: loc.Name, TokenEnv: loc.TokenEnv, Pos: loc.Pos, Prune: loc.Prune}
+	tokenEnv := loc.TokenEnv
+	if tokenEnv == "" {
+		tokenEnv = spec.DefaultTokenEnv
+	}
+	t := &provider.Target{Kind: TargetKind, ID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, Pos: loc.Pos, Prune: loc.Prune}
 	for _, a := range loc.Agents {
 		d, err := desiredAgent(a)
 		if err != nil {

@@ -1,4 +1,4 @@
-package apply
+package highlevel_test
 
 import (
 	"context"
@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/agentform/agentform/pkg/spec"
 )
@@ -38,7 +41,7 @@ func TestE2EApplyThenPlanHasNoChanges(t *testing.T) {
 			if errs := planErrors(p); len(errs) > 0 {
 				t.Fatalf("plan errors: %v", errs)
 			}
-			r := Apply(context.Background(), p, sb.writers, Options{})
+			r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
 			requireApplied(t, r)
 			want := p.Count()
 			if r.Counts.Created != want.Create || r.Counts.Updated != want.Update || r.Counts.Failed != 0 {
@@ -54,12 +57,12 @@ func TestE2ETransferReferencesResolveToIDs(t *testing.T) {
 	sb := newSandbox(t, sim.Options{})
 	set := genSet("ref", 1, 2)
 	sb.mint(set)
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 
 	// A new agent transferring to an existing, unchanged agent.
 	set.Locations[0].Agents = append(set.Locations[0].Agents, genAgent("Agent 2", "Agent 0"))
 	p := sb.plan(t, set)
-	r := Apply(context.Background(), p, sb.writers, Options{})
+	r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
 	requireApplied(t, r)
 	requireNoChanges(t, sb.plan(t, set))
 
@@ -90,7 +93,7 @@ func TestE2EEveryChangeKind(t *testing.T) {
 	sb := newSandbox(t, sim.Options{})
 	set := genSet("kind", 1, 3)
 	sb.mint(set)
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 	// An agent no manifest declares, pruned below.
 	loc := sb.client.Location("kind0000", sb.token("kind0000"))
 	if _, err := loc.CreateAgent(context.Background(), api.AgentSettings{Name: "Stray", Personality: ptr("p"), Goal: ptr("g"), Instructions: ptr("i")}); err != nil {
@@ -109,10 +112,10 @@ func TestE2EEveryChangeKind(t *testing.T) {
 	l.Agents = append(l.Agents, genAgent("Agent 3", "Agent 1")) // agent create, transfer to existing
 
 	p := sb.plan(t, set)
-	r := Apply(context.Background(), p, sb.writers, Options{})
+	r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
 	requireApplied(t, r)
 	seen := map[string]bool{}
-	for _, s := range r.Locations[0].Steps {
+	for _, s := range r.Targets[0].Steps {
 		seen[string(s.Op)+" "+string(s.Kind)+" "+string(s.Outcome)] = true
 	}
 	for _, want := range []string{
@@ -136,7 +139,7 @@ func TestE2EStalePlanRefusedPerLocation(t *testing.T) {
 	sb := newSandbox(t, sim.Options{})
 	set := genSet("stale", 2, 2)
 	sb.mint(set)
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 
 	for _, l := range set.Locations {
 		l.Agents[0].Settings["mode"] = "suggestive"
@@ -160,13 +163,13 @@ func TestE2EStalePlanRefusedPerLocation(t *testing.T) {
 	}
 	sb.s.ResetAudit()
 
-	r := Apply(context.Background(), p, sb.writers, Options{})
-	first, second := r.Locations[0], r.Locations[1]
+	r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
+	first, second := r.Targets[0], r.Targets[1]
 	want := `agent "Agent 0" (id ` + stale.ID + `) changed since the plan was made`
-	if first.Outcome != LocationStale || !strings.Contains(first.Error, "plan is stale: "+want) {
+	if first.Outcome != apply.TargetStale || !strings.Contains(first.Error, "plan is stale: "+want) {
 		t.Fatalf("first location %s: %s", first.Outcome, first.Error)
 	}
-	if second.Outcome != LocationApplied || r.Counts.Updated != 1 {
+	if second.Outcome != apply.TargetApplied || r.Counts.Updated != 1 {
 		t.Fatalf("second location %s: %s (counts %+v)", second.Outcome, second.Error, r.Counts)
 	}
 	for _, e := range sb.s.Audit() {
@@ -187,11 +190,11 @@ func TestE2EFailingLocationAmongHealthyOnes(t *testing.T) {
 	p := sb.plan(t, set)
 	// The token of one location lacks the write scope.
 	sb.tokens[readOnly] = mintReadOnly(t, sb.s, readOnly)
-	r := Apply(context.Background(), p, sb.writers, Options{})
+	r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
 
-	for i, l := range r.Locations {
-		if l.LocationID == readOnly {
-			if l.Outcome != LocationFailed || l.Steps[0].Outcome != StepFailed || l.Steps[0].Status != 401 {
+	for i, l := range r.Targets {
+		if l.ID == readOnly {
+			if l.Outcome != apply.TargetFailed || l.Steps[0].Outcome != apply.StepFailed || l.Steps[0].Status != 401 {
 				t.Fatalf("read-only location: %s %s %+v", l.Outcome, l.Error, l.Steps[0])
 			}
 			if want := "check that HIGHLEVEL_TOKEN holds a valid token of location mix0001 with the conversation-ai.write scope"; !strings.Contains(l.Error, want) {
@@ -199,21 +202,21 @@ func TestE2EFailingLocationAmongHealthyOnes(t *testing.T) {
 			}
 			// Steps already in flight fail the same way; no other starts.
 			for _, s := range l.Steps[1:] {
-				failed := s.Outcome == StepFailed && s.Status == 401
-				skipped := s.Outcome == StepSkipped && strings.HasPrefix(s.Error, "not run: step ")
+				failed := s.Outcome == apply.StepFailed && s.Status == 401
+				skipped := s.Outcome == apply.StepSkipped && strings.HasPrefix(s.Error, "not run: step ")
 				if !failed && !skipped {
 					t.Errorf("step %d: %s %q", s.Index, s.Outcome, s.Error)
 				}
 			}
 			continue
 		}
-		if l.Outcome != LocationApplied {
+		if l.Outcome != apply.TargetApplied {
 			t.Errorf("location %d %s: %s", i, l.Outcome, l.Error)
 		}
 	}
 	b, _ := json.Marshal(r)
 	var text strings.Builder
-	_ = RenderText(&text, r)
+	_ = apply.RenderText(&text, r)
 	for _, tok := range sb.tokens {
 		if strings.Contains(string(b), tok) || strings.Contains(text.String(), tok) {
 			t.Fatalf("token in the report")
@@ -221,7 +224,7 @@ func TestE2EFailingLocationAmongHealthyOnes(t *testing.T) {
 	}
 	// The next run finishes the failed location once its token is fixed.
 	sb.tokens[readOnly] = mintWrite(t, sb.s, readOnly)
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 	requireNoChanges(t, sb.plan(t, set))
 }
 
@@ -231,28 +234,28 @@ func TestE2EInterruptThenRerunConverges(t *testing.T) {
 	sb.mint(set)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rec := &stepRecorder{onStep: func(StepResult) { cancel() }}
+	rec := &stepRecorder{onStep: func(apply.StepResult) { cancel() }}
 	p := sb.plan(t, set)
-	r := Apply(ctx, p, sb.writers, Options{Parallelism: 2, Progress: rec})
+	r := apply.Apply(ctx, p, sb.writers, apply.Options{Parallelism: 2, Progress: rec})
 
 	if !r.Interrupted || !r.Failed() {
 		t.Fatalf("Interrupted %v", r.Interrupted)
 	}
 	done := 0
-	for _, l := range r.Locations {
-		if len(l.Steps) != len(p.Locations[0].Changes) {
-			t.Fatalf("location %s: %d steps reported", l.LocationID, len(l.Steps))
+	for _, l := range r.Targets {
+		if len(l.Steps) != len(p.Targets[0].Changes) {
+			t.Fatalf("location %s: %d steps reported", l.ID, len(l.Steps))
 		}
 		for _, s := range l.Steps {
 			switch s.Outcome {
-			case StepSkipped:
+			case apply.StepSkipped:
 				if s.Error != reasonInterrupted {
 					t.Errorf("skip reason %q", s.Error)
 				}
-			case StepCreated:
+			case apply.StepCreated:
 				done++
 			default:
-				t.Errorf("step %s %q: %s", s.Outcome, s.Error, l.LocationID)
+				t.Errorf("step %s %q: %s", s.Outcome, s.Error, l.ID)
 			}
 		}
 	}
@@ -261,7 +264,7 @@ func TestE2EInterruptThenRerunConverges(t *testing.T) {
 	if done < 1 || done > 8 || done != len(rec.steps) {
 		t.Errorf("%d steps done, %d reported to Progress", done, len(rec.steps))
 	}
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 	requireNoChanges(t, sb.plan(t, set))
 	checkNoDuplicates(t, sb.s, locationIDs(set))
 }
@@ -269,7 +272,7 @@ func TestE2EInterruptThenRerunConverges(t *testing.T) {
 // dropFirstPost loses the answer of the first POST of a location (the write
 // happens), then turns the fault off.
 type dropFirstPost struct {
-	Writer
+	highlevel.API
 	s     *sim.Server
 	armed bool
 }
@@ -280,7 +283,7 @@ func (d *dropFirstPost) CreateAgent(ctx context.Context, in api.AgentSettings) (
 		defer d.s.SetFaults(sim.Faults{})
 		d.armed = false
 	}
-	return d.Writer.CreateAgent(ctx, in)
+	return d.API.CreateAgent(ctx, in)
 }
 
 func TestE2EAmbiguousCreateAdoptedOnce(t *testing.T) {
@@ -288,13 +291,16 @@ func TestE2EAmbiguousCreateAdoptedOnce(t *testing.T) {
 	set := genSet("amb", 1, 2)
 	sb.mint(set)
 	p := sb.plan(t, set)
-	connect := func(ctx context.Context, lp *plan.LocationPlan) (Writer, error) {
+	connect := func(ctx context.Context, lp *plan.TargetPlan) (provider.Session, error) {
 		w, err := sb.writers(ctx, lp)
-		return &dropFirstPost{Writer: w, s: sb.s, armed: true}, err
+		if err != nil {
+			return nil, err
+		}
+		return &dropFirstPost{API: w.(highlevel.API), s: sb.s, armed: true}, nil
 	}
-	r := Apply(context.Background(), p, connect, Options{StepParallelism: 1})
+	r := apply.Apply(context.Background(), p, connect, apply.Options{StepParallelism: 1})
 	requireApplied(t, r)
-	if s := r.Locations[0].Steps[0]; s.Kind != plan.KindAgent || !s.Adopted || s.Outcome != StepCreated {
+	if s := r.Targets[0].Steps[0]; s.Kind != highlevel.KindAgent || !s.Adopted || s.Outcome != apply.StepCreated {
 		t.Fatalf("first step %+v", s)
 	}
 	agents := sb.s.AgentsOf("amb0000")
@@ -310,7 +316,7 @@ func TestE2EAmbiguousCreateAdoptedOnce(t *testing.T) {
 	if posts != 2 {
 		t.Errorf("%d agent POSTs for 2 agents, want 2", posts)
 	}
-	if r.Locations[0].Steps[1].Adopted {
+	if r.Targets[0].Steps[1].Adopted {
 		t.Errorf("second create adopted too")
 	}
 	requireNoChanges(t, sb.plan(t, set))
@@ -341,7 +347,7 @@ func TestE2EPinnedTwinOwnsItsNameForReferences(t *testing.T) {
 	sb := newSandbox(t, sim.Options{})
 	set := genSet("twin", 1, 2)
 	sb.mint(set)
-	requireApplied(t, Apply(context.Background(), sb.plan(t, set), sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
 	var pinned string
 	for _, a := range sb.s.AgentsOf("twin0000") {
 		if a.Name == "Agent 1" {
@@ -363,7 +369,7 @@ func TestE2EPinnedTwinOwnsItsNameForReferences(t *testing.T) {
 	if errs := planErrors(pl); len(errs) > 0 {
 		t.Fatalf("plan errors: %v", errs)
 	}
-	requireApplied(t, Apply(context.Background(), pl, sb.writers, Options{}))
+	requireApplied(t, apply.Apply(context.Background(), pl, sb.writers, apply.Options{}))
 	requireNoChanges(t, sb.plan(t, set))
 	for _, a := range sb.s.AgentsOf("twin0000") {
 		for _, act := range a.Actions {

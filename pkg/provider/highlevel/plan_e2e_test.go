@@ -1,4 +1,4 @@
-package plan_test
+package highlevel
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/agentform/agentform/pkg/sim/simtest"
 	"github.com/agentform/agentform/pkg/spec"
@@ -54,7 +55,7 @@ func (sb *sandbox) token(tb testing.TB, loc string, write bool) string {
 // connector opens locations with read-only tokens; a location missing from
 // tokens fails as the CLI does when its variable is unset.
 func (sb *sandbox) connector(tokens map[string]string) plan.Connector {
-	return func(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
+	return func(ctx context.Context, loc *provider.Target) (provider.Session, error) {
 		tok, ok := tokens[loc.ID]
 		if !ok {
 			return nil, fmt.Errorf("environment variable %s is not set", loc.TokenEnv)
@@ -155,12 +156,12 @@ func remarshal(tb testing.TB, in, out any) {
 }
 
 // opsOf lists a location's changes as "op kind agent[/action]".
-func opsOf(lp plan.LocationPlan) []string {
+func opsOf(lp plan.TargetPlan) []string {
 	var out []string
 	for _, c := range lp.Changes {
-		s := fmt.Sprintf("%s %s %s", c.Op, c.Kind, c.Agent)
-		if c.Action != "" {
-			s += "/" + c.Action
+		s := fmt.Sprintf("%s %s %s", c.Op, c.Kind, agentOf(c))
+		if a := actionOf(c); a != "" {
+			s += "/" + a
 		}
 		out = append(out, s)
 	}
@@ -183,7 +184,7 @@ func onlyReads(t *testing.T, s *sim.Server) int {
 func planSet(t *testing.T, sb *sandbox, tokens map[string]string, locs ...*spec.Location) *plan.Plan {
 	t.Helper()
 	sb.s.ResetAudit()
-	p, err := plan.Make(context.Background(), &spec.Set{Locations: locs, Digest: "d"}, sb.connector(tokens), plan.Options{})
+	p, err := plan.Make(context.Background(), manifests(t, &spec.Set{Locations: locs, Digest: "d"}), sb.connector(tokens), plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestPlanSandboxNoChangesAfterApply(t *testing.T) {
 	loc := desiredLocation("loc-1")
 	seed(t, ctx, sb.client.Location(loc.ID, sb.token(t, loc.ID, true)), loc)
 	p := planSet(t, sb, map[string]string{loc.ID: sb.token(t, loc.ID, false)}, loc)
-	lp := p.Locations[0]
+	lp := p.Targets[0]
 	if lp.Error != "" || len(lp.Changes) != 0 {
 		t.Fatalf("after an apply the plan must be empty; error %q, changes %q\n%+v", lp.Error, opsOf(lp), lp.Changes)
 	}
@@ -232,7 +233,7 @@ func TestPlanSandboxEveryChangeKind(t *testing.T) {
 			loc.Agents = append(loc.Agents, &spec.Agent{Name: "Support", Settings: withText(map[string]any{"mode": "off"})})
 
 			p := planSet(t, sb, map[string]string{loc.ID: sb.token(t, loc.ID, false)}, loc)
-			lp := p.Locations[0]
+			lp := p.Targets[0]
 			if lp.Error != "" {
 				t.Fatal(lp.Error)
 			}
@@ -270,7 +271,7 @@ func TestPlanSandboxPinnedRename(t *testing.T) {
 	loc.Agents[0].Actions[2].Details["transferAgent"] = "Sales Team"
 	loc.Agents[0].Actions[6].Details["transferToBot"] = "Sales Team"
 	p := planSet(t, sb, map[string]string{loc.ID: sb.token(t, loc.ID, false)}, loc)
-	lp := p.Locations[0]
+	lp := p.Targets[0]
 	if got, want := opsOf(lp), []string{"update agent Sales Team"}; !slices.Equal(got, want) {
 		t.Fatalf("changes %q, want %q (%s)", got, want, lp.Error)
 	}
@@ -297,9 +298,9 @@ func TestPlanSandboxAmbiguousAndFailingLocations(t *testing.T) {
 	noToken := &spec.Location{ID: "loc-notoken", TokenEnv: "TOKEN_MISSING", Agents: []*spec.Agent{{Name: "Solo", Settings: withText(nil)}}}
 	tokens := map[string]string{dup.ID: sb.token(t, dup.ID, false), healthy.ID: sb.token(t, healthy.ID, false)}
 	p := planSet(t, sb, tokens, dup, healthy, noToken)
-	byID := map[string]plan.LocationPlan{}
-	for _, lp := range p.Locations {
-		byID[lp.LocationID] = lp
+	byID := map[string]plan.TargetPlan{}
+	for _, lp := range p.Targets {
+		byID[lp.ID] = lp
 	}
 	if e := byID["loc-dup"].Error; !strings.Contains(e, twinIDs[0]) || !strings.Contains(e, twinIDs[1]) {
 		t.Errorf("ambiguous location error %q must name both ids %v", e, twinIDs)
@@ -324,7 +325,7 @@ func TestPlanSandboxShardsUnionIsWhole(t *testing.T) {
 		locs = append(locs, &spec.Location{ID: id, Agents: []*spec.Agent{{Name: "A" + id, Settings: withText(nil)}}})
 		tokens[id] = sb.token(t, id, false)
 	}
-	set := &spec.Set{Locations: locs, Digest: "d"}
+	set := manifests(t, &spec.Set{Locations: locs, Digest: "d"})
 	whole, err := plan.Make(context.Background(), set, sb.connector(tokens), plan.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -335,8 +336,8 @@ func TestPlanSandboxShardsUnionIsWhole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p.Locations) == 0 || p.TotalLocations != 24 {
-			t.Fatalf("shard %d: %d locations of %d", i, len(p.Locations), p.TotalLocations)
+		if len(p.Targets) == 0 || p.TotalTargets != 24 {
+			t.Fatalf("shard %d: %d locations of %d", i, len(p.Targets), p.TotalTargets)
 		}
 		shards = append(shards, p)
 	}
@@ -344,12 +345,12 @@ func TestPlanSandboxShardsUnionIsWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(merged.Locations) != len(whole.Locations) {
-		t.Fatalf("union has %d locations, whole plan %d", len(merged.Locations), len(whole.Locations))
+	if len(merged.Targets) != len(whole.Targets) {
+		t.Fatalf("union has %d locations, whole plan %d", len(merged.Targets), len(whole.Targets))
 	}
-	for i := range whole.Locations {
-		if w, m := whole.Locations[i], merged.Locations[i]; w.LocationID != m.LocationID || !slices.Equal(opsOf(w), opsOf(m)) {
-			t.Fatalf("location %d: whole %s %q, union %s %q", i, w.LocationID, opsOf(w), m.LocationID, opsOf(m))
+	for i := range whole.Targets {
+		if w, m := whole.Targets[i], merged.Targets[i]; w.ID != m.ID || !slices.Equal(opsOf(w), opsOf(m)) {
+			t.Fatalf("location %d: whole %s %q, union %s %q", i, w.ID, opsOf(w), m.ID, opsOf(m))
 		}
 	}
 }

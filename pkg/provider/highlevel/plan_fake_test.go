@@ -1,4 +1,4 @@
-package plan
+package highlevel
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -67,15 +69,37 @@ func liveAct(id, name, typ string, details map[string]any) api.Action {
 // fixedNow is the time every test plan is made at.
 func fixedNow() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
 
+// manifests turns a manifest set into the engine's input, as the CLI does.
+func manifests(tb testing.TB, set *spec.Set) *plan.Manifests {
+	tb.Helper()
+	targets, err := Targets(set)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &plan.Manifests{Targets: targets, Digest: set.Digest}
+}
+
+// readers adapts a connector that returns a Reader per location to the
+// engine's plan.Connector.
+func readers(connect func(ctx context.Context, loc *provider.Target) (Reader, error)) plan.Connector {
+	return func(ctx context.Context, loc *provider.Target) (provider.Session, error) {
+		r, err := connect(ctx, loc)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+}
+
 // makeOne plans a single location against r.
-func makeOne(t *testing.T, loc *spec.Location, r Reader) LocationPlan {
+func makeOne(t *testing.T, loc *spec.Location, r Reader) plan.TargetPlan {
 	t.Helper()
-	p, err := Make(context.Background(), &spec.Set{Locations: []*spec.Location{loc}, Digest: "d"},
-		func(context.Context, *spec.Location) (Reader, error) { return r, nil }, Options{Now: fixedNow})
+	p, err := plan.Make(context.Background(), manifests(t, &spec.Set{Locations: []*spec.Location{loc}, Digest: "d"}),
+		readers(func(context.Context, *provider.Target) (Reader, error) { return r, nil }), plan.Options{Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Locations[0]
+	return p.Targets[0]
 }
 
 // richFixture is a location and its live state with every change kind: agent

@@ -1,4 +1,4 @@
-package plan
+package highlevel
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -45,18 +47,18 @@ func driftLive() *fakeReader {
 
 // planWithBase plans loc against r with base as the baseline's only location
 // (no baseline at all when base is nil).
-func planWithBase(t *testing.T, loc, base *spec.Location, r Reader) *Plan {
+func planWithBase(t *testing.T, loc, base *spec.Location, r Reader) *plan.Plan {
 	t.Helper()
-	opts := Options{Now: fixedNow}
+	opts := plan.Options{Now: fixedNow}
 	if base != nil {
-		opts.Baseline = &spec.Set{Locations: []*spec.Location{base}, Digest: "base-digest"}
+		opts.Baseline = manifests(t, &spec.Set{Locations: []*spec.Location{base}, Digest: "base-digest"})
 	}
-	p, err := Make(context.Background(), &spec.Set{Locations: []*spec.Location{loc}, Digest: "d"},
-		func(context.Context, *spec.Location) (Reader, error) { return r, nil }, opts)
+	p, err := plan.Make(context.Background(), manifests(t, &spec.Set{Locations: []*spec.Location{loc}, Digest: "d"}),
+		readers(func(context.Context, *provider.Target) (Reader, error) { return r, nil }), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lp := p.Locations[0]; lp.Error != "" {
+	if lp := p.Targets[0]; lp.Error != "" {
 		t.Fatal(lp.Error)
 	}
 	return p
@@ -69,7 +71,7 @@ type driftMark struct {
 	paths []string
 }
 
-func marksOf(c Change) driftMark {
+func marksOf(c plan.Change) driftMark {
 	m := driftMark{drift: c.Drift}
 	for _, d := range c.Diffs {
 		if d.Drift {
@@ -244,7 +246,7 @@ func TestDriftMarks(t *testing.T) {
 			if !p.Baseline || p.BaselineDigest != "base-digest" {
 				t.Fatalf("plan baseline %v %q", p.Baseline, p.BaselineDigest)
 			}
-			cs := p.Locations[0].Changes
+			cs := p.Targets[0].Changes
 			for key, wantMark := range tt.marks {
 				_, c := find(t, cs, key)
 				if got := marksOf(c); got.drift != wantMark.drift || !slices.Equal(got.paths, wantMark.paths) {
@@ -280,7 +282,7 @@ func TestDriftFollowupSettingsDiff(t *testing.T) {
 			want.Agents[0].Followup = chaseFollowup("contact")
 			base.Agents[0].Followup = chaseFollowup("contact")
 			base.Agents[0].Followup.Actions = tt.baseList
-			_, c := find(t, planWithBase(t, want, base, r).Locations[0].Changes, "update followup Desk")
+			_, c := find(t, planWithBase(t, want, base, r).Targets[0].Changes, "update followup Desk")
 			if got := marksOf(c); got.drift != tt.want.drift || !slices.Equal(got.paths, tt.want.paths) {
 				t.Fatalf("drift %v on %q, want %v on %q", got.drift, got.paths, tt.want.drift, tt.want.paths)
 			}
@@ -294,7 +296,7 @@ func TestNoBaselineNoDrift(t *testing.T) {
 	if p.Baseline || p.BaselineDigest != "" {
 		t.Fatal("a plan without baseline must not say it has one")
 	}
-	for _, c := range p.Locations[0].Changes {
+	for _, c := range p.Targets[0].Changes {
 		if c.Drift {
 			t.Errorf("%s: drift without a baseline", summary(c))
 		}
@@ -304,8 +306,8 @@ func TestNoBaselineNoDrift(t *testing.T) {
 			}
 		}
 	}
-	if DriftLine(p) != "" || p.Count().Drift != 0 {
-		t.Fatalf("drift line %q, count %d", DriftLine(p), p.Count().Drift)
+	if plan.DriftLine(p) != "" || p.Count().Drift != 0 {
+		t.Fatalf("drift line %q, count %d", plan.DriftLine(p), p.Count().Drift)
 	}
 }
 
@@ -316,7 +318,7 @@ func TestBaselineWithoutTheLocation(t *testing.T) {
 	other.ID = "elsewhere"
 	other.Agents[0].Settings["mode"] = "auto-pilot"
 	p := planWithBase(t, want, other, driftLive())
-	for _, c := range p.Locations[0].Changes {
+	for _, c := range p.Targets[0].Changes {
 		if c.Drift {
 			t.Errorf("%s: drift, but the baseline does not declare the location", summary(c))
 		}
@@ -324,9 +326,9 @@ func TestBaselineWithoutTheLocation(t *testing.T) {
 }
 
 func TestBaselineDuplicateLocation(t *testing.T) {
-	base := &spec.Set{Locations: []*spec.Location{driftLoc(), driftLoc()}}
-	_, err := Make(context.Background(), &spec.Set{Locations: []*spec.Location{driftLoc()}},
-		func(context.Context, *spec.Location) (Reader, error) { return driftLive(), nil }, Options{Baseline: base})
+	base := manifests(t, &spec.Set{Locations: []*spec.Location{driftLoc(), driftLoc()}})
+	_, err := plan.Make(context.Background(), manifests(t, &spec.Set{Locations: []*spec.Location{driftLoc()}}),
+		readers(func(context.Context, *provider.Target) (Reader, error) { return driftLive(), nil }), plan.Options{Baseline: base})
 	if err == nil || !strings.Contains(err.Error(), "baseline: location loc-d is declared twice") {
 		t.Fatalf("err %v", err)
 	}
@@ -335,7 +337,7 @@ func TestBaselineDuplicateLocation(t *testing.T) {
 // driftPlan is the plan of the drift golden files: one intended field and
 // one drift field in an agent update, a drift action update, an intended
 // action create, a drift agent create and a drift prune delete.
-func driftPlan(t *testing.T) *Plan {
+func driftPlan(t *testing.T) *plan.Plan {
 	t.Helper()
 	want, base := driftLoc(), driftLoc()
 	want.Agents[0].Settings["mode"] = "auto-pilot"
@@ -354,40 +356,6 @@ func driftPlan(t *testing.T) *Plan {
 }
 
 func TestRenderDriftGolden(t *testing.T) { checkRenderGolden(t, "drift", driftPlan(t)) }
-
-func TestDriftLine(t *testing.T) {
-	ch := func(drift bool) Change { return Change{Op: OpUpdate, Kind: KindAgent, Drift: drift} }
-	tests := []struct {
-		name string
-		cs   []Change
-		want string
-	}{
-		{"none", []Change{ch(false)}, ""},
-		{"one", []Change{ch(true), ch(false)}, "Drift: 1 change undoes an edit made outside agentform."},
-		{"two", []Change{ch(true), ch(true)}, "Drift: 2 changes undo edits made outside agentform."},
-		{"reports do not count", []Change{{Op: OpReport, Drift: true}}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := DriftLine(&Plan{Locations: []LocationPlan{{Changes: tt.cs}}}); got != tt.want {
-				t.Fatalf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMergeRefusesOtherBaseline(t *testing.T) {
-	a := &Plan{Shard: "1/2", Baseline: true, BaselineDigest: "x", Locations: []LocationPlan{{LocationID: "a"}}}
-	b := &Plan{Shard: "2/2", Locations: []LocationPlan{{LocationID: "b"}}}
-	if _, err := Merge(a, b); err == nil || !strings.Contains(err.Error(), "another baseline") {
-		t.Fatalf("err %v", err)
-	}
-	b.Baseline, b.BaselineDigest = true, "x"
-	m, err := Merge(a, b)
-	if err != nil || !m.Baseline {
-		t.Fatalf("merge %v, baseline %v", err, m != nil && m.Baseline)
-	}
-}
 
 func TestDriftFollowupOfRebuiltAction(t *testing.T) {
 	// Chase was deleted by hand: its create is drift, and so is the follow-up
@@ -411,7 +379,7 @@ func TestDriftFollowupOfRebuiltAction(t *testing.T) {
 			} else {
 				base.Agents[0].Actions = base.Agents[0].Actions[:2]
 			}
-			cs := planWithBase(t, want, base, r).Locations[0].Changes
+			cs := planWithBase(t, want, base, r).Targets[0].Changes
 			_, act := find(t, cs, "create action Desk/Chase")
 			_, fu := find(t, cs, "create followup Desk")
 			if act.Drift != tt.want || fu.Drift != tt.want {

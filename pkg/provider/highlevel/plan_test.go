@@ -1,4 +1,4 @@
-package plan
+package highlevel
 
 import (
 	"context"
@@ -10,19 +10,32 @@ import (
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
+// agentOf is the name of the agent a change is about (or under).
+func agentOf(c plan.Change) string { return c.TopName() }
+
+// actionOf is the name of the action a change is about, "" for none.
+func actionOf(c plan.Change) string {
+	if len(c.Key) > 1 {
+		return c.Key[1].Name
+	}
+	return ""
+}
+
 // summary is a compact, comparable form of a change.
-func summary(c Change) string {
-	s := fmt.Sprintf("%s %s %s", c.Op, c.Kind, c.Agent)
-	if c.Action != "" {
-		s += "/" + c.Action
+func summary(c plan.Change) string {
+	s := fmt.Sprintf("%s %s %s", c.Op, c.Kind, agentOf(c))
+	if a := actionOf(c); a != "" {
+		s += "/" + a
 	}
 	return s
 }
 
-func summaries(cs []Change) []string {
+func summaries(cs []plan.Change) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, summary(c))
@@ -30,7 +43,7 @@ func summaries(cs []Change) []string {
 	return out
 }
 
-func find(t *testing.T, cs []Change, want string) (int, Change) {
+func find(t *testing.T, cs []plan.Change, want string) (int, plan.Change) {
 	t.Helper()
 	for i, c := range cs {
 		if summary(c) == want {
@@ -38,7 +51,7 @@ func find(t *testing.T, cs []Change, want string) (int, Change) {
 		}
 	}
 	t.Fatalf("no change %q in %q", want, summaries(cs))
-	return 0, Change{}
+	return 0, plan.Change{}
 }
 
 func TestMakeRichLocation(t *testing.T) {
@@ -85,8 +98,8 @@ func TestMakeRichLocation(t *testing.T) {
 		if d["rescheduleEnabled"] != true || d["calendarId"] != "cal-2" || d["transferAgent"] != "Sales" {
 			t.Fatalf("After details %v", d)
 		}
-		if c.AgentID != "ag-front" {
-			t.Fatalf("AgentID %q", c.AgentID)
+		if c.ParentID != "ag-front" {
+			t.Fatalf("ParentID %q", c.ParentID)
 		}
 	})
 	t.Run("dependencies", func(t *testing.T) {
@@ -245,12 +258,12 @@ func TestMakeUnmanagedAndPrune(t *testing.T) {
 }
 
 func TestMakeFailingLocationAmongHealthy(t *testing.T) {
-	set := &spec.Set{Locations: []*spec.Location{
+	set := manifests(t, &spec.Set{Locations: []*spec.Location{
 		{ID: "b", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
 		{ID: "a", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
 		{ID: "c", Agents: []*spec.Agent{{Name: "A", Settings: creatable(nil)}}},
-	}}
-	connect := func(ctx context.Context, loc *spec.Location) (Reader, error) {
+	}})
+	connect := func(ctx context.Context, loc *provider.Target) (Reader, error) {
 		switch loc.ID {
 		case "b":
 			return nil, errors.New("environment variable B_TOKEN is not set")
@@ -259,13 +272,13 @@ func TestMakeFailingLocationAmongHealthy(t *testing.T) {
 		}
 		return &fakeReader{}, nil
 	}
-	p, err := Make(context.Background(), set, connect, Options{Now: fixedNow, Parallelism: 2})
+	p, err := plan.Make(context.Background(), set, readers(connect), plan.Options{Now: fixedNow, Parallelism: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids, errs []string
-	for _, lp := range p.Locations {
-		ids = append(ids, lp.LocationID)
+	for _, lp := range p.Targets {
+		ids = append(ids, lp.ID)
 		errs = append(errs, lp.Error)
 	}
 	if !slices.Equal(ids, []string{"a", "b", "c"}) {
@@ -274,59 +287,12 @@ func TestMakeFailingLocationAmongHealthy(t *testing.T) {
 	if errs[0] != "" || !strings.Contains(errs[1], "B_TOKEN") || !strings.Contains(errs[2], "list agents: boom") {
 		t.Fatalf("errors %q", errs)
 	}
-	if got := summaries(p.Locations[0].Changes); !slices.Equal(got, []string{"create agent A"}) {
+	if got := summaries(p.Targets[0].Changes); !slices.Equal(got, []string{"create agent A"}) {
 		t.Fatalf("healthy location changes %q", got)
 	}
-	if c := p.Count(); c.Failed != 2 || c.Create != 1 || c.Locations != 1 {
+	if c := p.Count(); c.Failed != 2 || c.Create != 1 || c.Targets != 1 {
 		t.Fatalf("counts %+v", c)
 	}
-}
-
-func TestSelectLocations(t *testing.T) {
-	var all []*spec.Location
-	for i := range 200 {
-		all = append(all, &spec.Location{ID: fmt.Sprintf("loc-%03d", i)})
-	}
-	t.Run("shards split with no overlap and no gap", func(t *testing.T) {
-		seen := map[string]int{}
-		for i := range 4 {
-			got, err := selectLocations(all, Options{ShardIndex: i, ShardCount: 4})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) == 0 {
-				t.Fatalf("shard %d is empty", i)
-			}
-			for _, l := range got {
-				seen[l.ID]++
-			}
-		}
-		if len(seen) != len(all) {
-			t.Fatalf("union has %d locations, want %d", len(seen), len(all))
-		}
-		for id, n := range seen {
-			if n != 1 {
-				t.Fatalf("%s in %d shards", id, n)
-			}
-		}
-	})
-	t.Run("location filter", func(t *testing.T) {
-		got, err := selectLocations(all, Options{Locations: []string{"loc-009", "loc-002", "loc-009"}})
-		if err != nil || len(got) != 2 || got[0].ID != "loc-002" {
-			t.Fatalf("got %v, %v", got, err)
-		}
-	})
-	t.Run("unknown location", func(t *testing.T) {
-		_, err := selectLocations(all, Options{Locations: []string{"nope"}})
-		if err == nil || !strings.Contains(err.Error(), "no manifest declares location nope") {
-			t.Fatalf("error %v", err)
-		}
-	})
-	t.Run("bad shard", func(t *testing.T) {
-		if _, err := selectLocations(all, Options{ShardIndex: 4, ShardCount: 4}); err == nil {
-			t.Fatal("want an error")
-		}
-	})
 }
 
 // TestMakeAccessHint: a 401 or 403 while reading says which variable to check.
@@ -346,5 +312,66 @@ func TestMakeAccessHint(t *testing.T) {
 				t.Fatalf("error %q, want it to end with %q", lp.Error, tt.want)
 			}
 		})
+	}
+}
+
+// TestDependencies: the plan's DependsOn is the complete execution order
+// (apply adds no edges of its own). An action waits for its agent's create;
+// a follow-up change waits for the changes of the actions it names (an
+// action PUT carries the action's details and could otherwise overwrite the
+// follow-up settings just set); an agent delete waits for every earlier
+// change but the other agent deletes.
+func TestDependencies(t *testing.T) {
+	loc := &spec.Location{ID: "l", Prune: true, Agents: []*spec.Agent{
+		{Name: "A", Settings: creatable(nil), ActionsDeclared: true, Actions: []*spec.Action{
+			{Name: "y", Type: "stopBot", Details: map[string]any{"enabled": true}}}},
+		{Name: "B", ActionsDeclared: true, Actions: []*spec.Action{
+			{Name: "x", Type: "advancedFollowup", Details: map[string]any{"enabled": true}}},
+			Followup: &spec.Followup{Actions: []string{"x"}, Settings: map[string]any{"timezoneToUse": "contact"}}},
+	}}
+	r := &fakeReader{
+		agents: []*api.Agent{
+			{ID: "b", AgentSettings: api.AgentSettings{Name: "B"}},
+			{ID: "c", AgentSettings: api.AgentSettings{Name: "C"}},
+			{ID: "d", AgentSettings: api.AgentSettings{Name: "D"}},
+		},
+		actions: map[string][]api.Action{"b": {
+			liveAct("x1", "x", "advancedFollowup", map[string]any{"enabled": false,
+				"followupSettings": map[string]any{"timezoneToUse": "location"}}),
+			liveAct("z1", "z", "stopBot", map[string]any{"enabled": true}),
+		}},
+	}
+	lp := makeOne(t, loc, r)
+	if lp.Error != "" {
+		t.Fatal(lp.Error)
+	}
+	earlier := []string{"create agent A", "create action A/y", "update action B/x", "update followup B", "delete action B/z"}
+	want := map[string][]string{
+		"create agent A":    nil,
+		"update action B/x": nil,
+		"create action A/y": {"create agent A"},
+		"update followup B": {"update action B/x"},
+		"delete action B/z": nil,
+		"delete agent C":    earlier,
+		"delete agent D":    earlier,
+	}
+	if len(lp.Changes) != len(want) {
+		t.Fatalf("changes %q, want those of %v", summaries(lp.Changes), want)
+	}
+	for _, c := range lp.Changes {
+		wantDeps, ok := want[summary(c)]
+		if !ok {
+			t.Errorf("unexpected change %q", summary(c))
+			continue
+		}
+		var got []string
+		for _, d := range c.DependsOn {
+			got = append(got, summary(lp.Changes[d]))
+		}
+		slices.Sort(got)
+		wantSorted := slices.Sorted(slices.Values(wantDeps))
+		if !slices.Equal(got, wantSorted) {
+			t.Errorf("%s depends on %q, want %q", summary(c), got, wantSorted)
+		}
 	}
 }

@@ -1,9 +1,16 @@
-package plan
+package value
 
 import (
 	"reflect"
 	"testing"
 )
+
+// testNormalizer has the sets and ordered lists of the HighLevel provider
+// (pkg/provider/highlevel), which this test was written against.
+var testNormalizer = Normalizer{
+	Sets:   []string{"channels", "knowledgeBaseIds", "workflowIds", "tags"},
+	SortBy: map[string]string{"workingHours": "dayOfTheWeek"},
+}
 
 func TestFieldDiffs(t *testing.T) {
 	tests := []struct {
@@ -84,11 +91,11 @@ func TestFieldDiffs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			live, _ := jsonMap(tt.live)
-			desired, _ := jsonMap(tt.desired)
-			normalize(live)
-			normalize(desired)
-			got, err := fieldDiffs(project(live, desired), desired)
+			live, _ := MapOf(tt.live)
+			desired, _ := MapOf(tt.desired)
+			testNormalizer.Normalize(live)
+			testNormalizer.Normalize(desired)
+			got, err := Diff(Project(live, desired), desired)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +109,7 @@ func TestFieldDiffs(t *testing.T) {
 func TestDeepMerge(t *testing.T) {
 	base := map[string]any{"a": 1.0, "m": map[string]any{"x": 1.0, "y": 2.0}, "l": []any{1.0, 2.0}}
 	over := map[string]any{"m": map[string]any{"y": 3.0}, "l": []any{9.0}, "n": "new"}
-	got := deepMerge(base, over)
+	got := DeepMerge(base, over)
 	want := map[string]any{"a": 1.0, "m": map[string]any{"x": 1.0, "y": 3.0}, "l": []any{9.0}, "n": "new"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)

@@ -1,4 +1,4 @@
-package apply
+package highlevel_test
 
 import (
 	"context"
@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 )
 
 func TestApplyCreatesAndIDsFlow(t *testing.T) {
@@ -23,15 +26,15 @@ func TestApplyCreatesAndIDsFlow(t *testing.T) {
 		createAction("Desk", "", "to sales", api.ActionTransferBot, transferDetails("Sales"), 0),    // 3
 		createAction("Desk", "", "nudge", api.ActionAdvancedFollowup, followupDetails(), 0),         // 4
 		followup("Desk", "", []any{"nudge"}, "", 4),                                                 // 5
-		plan.Change{Op: plan.OpReport, Kind: plan.KindAgent, Agent: "Sales", Reason: "unmanaged"},   // 6
+		report("Sales", "unmanaged"), // 6
 	)
-	r := Apply(context.Background(), p, fleet{"loc1": f}.connect, Options{})
+	r := apply.Apply(context.Background(), p, fleet{"loc1": f}.connect, apply.Options{})
 
-	l := r.Locations[0]
-	if l.Outcome != LocationApplied {
+	l := r.Targets[0]
+	if l.Outcome != apply.TargetApplied {
 		t.Fatalf("outcome %s: %s", l.Outcome, l.Error)
 	}
-	want := []StepOutcome{StepCreated, StepCreated, StepCreated, StepCreated, StepCreated, StepUpdated, StepUnchanged}
+	want := []apply.StepOutcome{apply.StepCreated, apply.StepCreated, apply.StepCreated, apply.StepCreated, apply.StepCreated, apply.StepUpdated, apply.StepUnchanged}
 	if got := outcomes(l); !slices.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v", got, want)
 	}
@@ -56,7 +59,7 @@ func TestApplyCreatesAndIDsFlow(t *testing.T) {
 		t.Errorf("NewID %s, want %s", l.Steps[4].NewID, byName["nudge"].ID)
 	}
 	c := r.Counts
-	if c.Created != 5 || c.Updated != 1 || c.Failed != 0 || c.Locations != 1 {
+	if c.Created != 5 || c.Updated != 1 || c.Failed != 0 || c.Targets != 1 {
 		t.Errorf("counts %+v", c)
 	}
 }
@@ -72,19 +75,21 @@ func TestApplyUpdatesDeletesReplaces(t *testing.T) {
 	gone := f.addAgent(api.AgentSettings{Name: "Gone"})
 	changed := stopDetails()
 	changed["finalMessage"] = "see you"
+	// DependsOn as the planner sets it: the transfer waits for the update of
+	// the agent it names; the agent delete waits for every earlier change.
 	p := oneLocation("loc1",
-		updateAgent(desk, "auto-pilot"),                                                         // 0
-		liveActionChange(plan.OpUpdate, desk, 0, changed),                                       // 1
-		liveActionChange(plan.OpReplace, desk, 1, transferDetails("Desk")),                      // 2
-		followup("Desk", desk.agent.ID, []any{"nudge"}, plan.FingerprintFollowup(desk.actions)), // 3
-		liveActionChange(plan.OpDelete, desk, 2, nil),                                           // 4
-		deleteAgent(gone), // 5
+		updateAgent(desk, "auto-pilot"),                                                              // 0
+		liveActionChange(plan.OpUpdate, desk, 0, changed),                                            // 1
+		withDeps(liveActionChange(plan.OpReplace, desk, 1, transferDetails("Desk")), 0),              // 2
+		followup("Desk", desk.agent.ID, []any{"nudge"}, highlevel.FingerprintFollowup(desk.actions)), // 3
+		liveActionChange(plan.OpDelete, desk, 2, nil),                                                // 4
+		deleteAgent(gone, 0, 1, 2, 3, 4),                                                             // 5
 	)
-	p.Locations[0].Changes[2].After["type"] = api.ActionTransferBot
-	r := Apply(context.Background(), p, fleet{"loc1": f}.connect, Options{})
-	l := r.Locations[0]
-	want := []StepOutcome{StepUpdated, StepUpdated, StepReplaced, StepUpdated, StepDeleted, StepDeleted}
-	if got := outcomes(l); !slices.Equal(got, want) || l.Outcome != LocationApplied {
+	p.Targets[0].Changes[2].After["type"] = api.ActionTransferBot
+	r := apply.Apply(context.Background(), p, fleet{"loc1": f}.connect, apply.Options{})
+	l := r.Targets[0]
+	want := []apply.StepOutcome{apply.StepUpdated, apply.StepUpdated, apply.StepReplaced, apply.StepUpdated, apply.StepDeleted, apply.StepDeleted}
+	if got := outcomes(l); !slices.Equal(got, want) || l.Outcome != apply.TargetApplied {
 		t.Fatalf("outcomes %v (%s: %s), want %v", got, l.Outcome, l.Error, want)
 	}
 	if *desk.agent.Mode != "auto-pilot" {
@@ -109,8 +114,8 @@ func TestApplyUpdatesDeletesReplaces(t *testing.T) {
 	if r.Counts.Replaced != 1 || r.Counts.Deleted != 2 || r.Counts.Updated != 3 {
 		t.Errorf("counts %+v", r.Counts)
 	}
-	if !strings.Contains(Summary(r), ", 1 replaced") {
-		t.Errorf("summary %q", Summary(r))
+	if !strings.Contains(apply.Summary(r), ", 1 replaced") {
+		t.Errorf("summary %q", apply.Summary(r))
 	}
 }
 
@@ -149,7 +154,7 @@ func TestApplyRefusesStaleLocation(t *testing.T) {
 		}, `action "Desk"/"stop" (id acX) was created since the plan was made`},
 		{"follow-up changed", func(f *fakeAPI) (plan.Change, func()) {
 			a := f.addAgent(api.AgentSettings{Name: "Desk"}, liveAction("nudge", api.ActionAdvancedFollowup, followupDetails()))
-			return followup("Desk", a.agent.ID, []any{"nudge"}, plan.FingerprintFollowup(a.actions)), func() {
+			return followup("Desk", a.agent.ID, []any{"nudge"}, highlevel.FingerprintFollowup(a.actions)), func() {
 				a.actions[0].Details = []byte(`{"followupSettings":{"dynamicChannelSwitching":false}}`)
 			}
 		}, `follow-up settings of agent "Desk" (id ag001) changed since the plan was made`},
@@ -159,22 +164,22 @@ func TestApplyRefusesStaleLocation(t *testing.T) {
 			stale, healthy := &fakeAPI{}, &fakeAPI{}
 			change, move := tt.build(stale)
 			p := oneLocation("stale", change, createAgent("Later"))
-			p.Locations = append(p.Locations, oneLocation("ok", createAgent("Desk")).Locations...)
+			p.Targets = append(p.Targets, oneLocation("ok", createAgent("Desk")).Targets...)
 			move()
-			r := Apply(context.Background(), p, fleet{"stale": stale, "ok": healthy}.connect, Options{})
+			r := apply.Apply(context.Background(), p, fleet{"stale": stale, "ok": healthy}.connect, apply.Options{})
 
-			l := r.Locations[0]
-			if l.Outcome != LocationStale || !strings.Contains(l.Error, "plan is stale") || !slices.Contains(l.Stale, tt.want) {
+			l := r.Targets[0]
+			if l.Outcome != apply.TargetStale || !strings.Contains(l.Error, "plan is stale") || !slices.Contains(l.Stale, tt.want) {
 				t.Fatalf("got %s %q %q, want stale naming %q", l.Outcome, l.Error, l.Stale, tt.want)
 			}
 			if w := stale.writes(); len(w) != 0 {
 				t.Errorf("writes in a stale location: %v", w)
 			}
-			if got := outcomes(l); !slices.Equal(got, []StepOutcome{StepSkipped, StepSkipped}) {
+			if got := outcomes(l); !slices.Equal(got, []apply.StepOutcome{apply.StepSkipped, apply.StepSkipped}) {
 				t.Errorf("steps %v", got)
 			}
-			if r.Locations[1].Outcome != LocationApplied || healthy.count("CreateAgent") != 1 {
-				t.Errorf("healthy location: %s %s", r.Locations[1].Outcome, r.Locations[1].Error)
+			if r.Targets[1].Outcome != apply.TargetApplied || healthy.count("CreateAgent") != 1 {
+				t.Errorf("healthy location: %s %s", r.Targets[1].Outcome, r.Targets[1].Error)
 			}
 			if !r.Stale() || r.Failed() {
 				t.Errorf("Stale %v Failed %v", r.Stale(), r.Failed())
@@ -193,14 +198,14 @@ func TestApplyStopsAtFirstFailure(t *testing.T) {
 	healthy := &fakeAPI{}
 	p := oneLocation("bad", createAgent("A"), createAgent("B"), createAgent("C"),
 		createAction("A", "", "stop", api.ActionStopBot, stopDetails(), 0))
-	p.Locations = append(p.Locations, oneLocation("good", createAgent("A")).Locations...)
-	r := Apply(context.Background(), p, fleet{"bad": f, "good": healthy}.connect, Options{StepParallelism: 1})
+	p.Targets = append(p.Targets, oneLocation("good", createAgent("A")).Targets...)
+	r := apply.Apply(context.Background(), p, fleet{"bad": f, "good": healthy}.connect, apply.Options{StepParallelism: 1})
 
-	l := r.Locations[0]
-	if l.Outcome != LocationFailed || !strings.Contains(l.Error, `step 1 (create agent "B") failed`) {
+	l := r.Targets[0]
+	if l.Outcome != apply.TargetFailed || !strings.Contains(l.Error, `step 1 (create agent "B") failed`) {
 		t.Fatalf("location %s: %s", l.Outcome, l.Error)
 	}
-	want := []StepOutcome{StepCreated, StepFailed, StepSkipped, StepSkipped}
+	want := []apply.StepOutcome{apply.StepCreated, apply.StepFailed, apply.StepSkipped, apply.StepSkipped}
 	if got := outcomes(l); !slices.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v", got, want)
 	}
@@ -213,14 +218,14 @@ func TestApplyStopsAtFirstFailure(t *testing.T) {
 	if f.count("CreateAgent C") != 0 || f.count("CreateAction") != 0 {
 		t.Errorf("steps after the failure ran: %v", f.writes())
 	}
-	if r.Locations[1].Outcome != LocationApplied {
-		t.Errorf("healthy location %s", r.Locations[1].Outcome)
+	if r.Targets[1].Outcome != apply.TargetApplied {
+		t.Errorf("healthy location %s", r.Targets[1].Outcome)
 	}
 	if r.Counts.Failed != 1 || r.Counts.Skipped != 2 || !r.Failed() {
 		t.Errorf("counts %+v", r.Counts)
 	}
 	var b strings.Builder
-	if err := RenderText(&b, r); err != nil {
+	if err := apply.RenderText(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{
@@ -236,22 +241,22 @@ func TestApplyStopsAtFirstFailure(t *testing.T) {
 
 func TestApplyConnectFailureAndUnplannedLocation(t *testing.T) {
 	good := &fakeAPI{}
-	p := &plan.Plan{Locations: []plan.LocationPlan{
-		{LocationID: "missing", TokenEnv: "TOKEN_MISSING", Changes: []plan.Change{createAgent("A")}},
-		{LocationID: "unplanned", Error: "search: 503"},
-		{LocationID: "good", Changes: []plan.Change{createAgent("A")}},
-		{LocationID: "nothing", Changes: []plan.Change{{Op: plan.OpReport, Kind: plan.KindAgent, Agent: "X"}}},
+	p := &plan.Plan{Targets: []plan.TargetPlan{
+		{Kind: highlevel.TargetKind, ID: "missing", TokenEnv: "TOKEN_MISSING", Changes: []plan.Change{createAgent("A")}},
+		{Kind: highlevel.TargetKind, ID: "unplanned", Error: "search: 503"},
+		{Kind: highlevel.TargetKind, ID: "good", Changes: []plan.Change{createAgent("A")}},
+		{Kind: highlevel.TargetKind, ID: "nothing", Changes: []plan.Change{report("X", "")}},
 	}}
-	r := Apply(context.Background(), p, fleet{"good": good}.connect, Options{})
-	got := []LocationOutcome{r.Locations[0].Outcome, r.Locations[1].Outcome, r.Locations[2].Outcome, r.Locations[3].Outcome}
-	want := []LocationOutcome{LocationFailed, LocationSkipped, LocationApplied, LocationApplied}
+	r := apply.Apply(context.Background(), p, fleet{"good": good}.connect, apply.Options{})
+	got := []apply.TargetOutcome{r.Targets[0].Outcome, r.Targets[1].Outcome, r.Targets[2].Outcome, r.Targets[3].Outcome}
+	want := []apply.TargetOutcome{apply.TargetFailed, apply.TargetSkipped, apply.TargetApplied, apply.TargetApplied}
 	if !slices.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v", got, want)
 	}
-	if !strings.Contains(r.Locations[0].Error, "TOKEN_MISSING is not set") {
-		t.Errorf("connect error %q", r.Locations[0].Error)
+	if !strings.Contains(r.Targets[0].Error, "TOKEN_MISSING is not set") {
+		t.Errorf("connect error %q", r.Targets[0].Error)
 	}
-	if r.Counts.FailedLocations != 2 || r.Counts.Locations != 3 {
+	if r.Counts.FailedTargets != 2 || r.Counts.Targets != 3 {
 		t.Errorf("counts %+v", r.Counts)
 	}
 }
@@ -262,20 +267,20 @@ func TestApplyAmbiguousAgentCreate(t *testing.T) {
 		lose        func(call string) string
 		mangle      func(a *api.Agent)
 		dupes       int
-		wantOutcome StepOutcome
+		wantOutcome apply.StepOutcome
 		wantAdopted bool
 		wantPosts   int
 		wantAgents  int
 		wantUpdate  bool
 		wantErr     string
 	}{
-		{name: "committed then lost: adopted", lose: once("lost"), wantOutcome: StepCreated, wantAdopted: true, wantPosts: 1, wantAgents: 1},
+		{name: "committed then lost: adopted", lose: once("lost"), wantOutcome: apply.StepCreated, wantAdopted: true, wantPosts: 1, wantAgents: 1},
 		{name: "adopted but different: updated", lose: once("lost"), mangle: func(a *api.Agent) { a.Mode = ptr("off") },
-			wantOutcome: StepCreated, wantAdopted: true, wantPosts: 1, wantAgents: 1, wantUpdate: true},
-		{name: "lost before commit: created again", lose: once("skip"), wantOutcome: StepCreated, wantPosts: 2, wantAgents: 1},
-		{name: "always lost before commit: fails", lose: func(string) string { return "skip" }, wantOutcome: StepFailed,
+			wantOutcome: apply.StepCreated, wantAdopted: true, wantPosts: 1, wantAgents: 1, wantUpdate: true},
+		{name: "lost before commit: created again", lose: once("skip"), wantOutcome: apply.StepCreated, wantPosts: 2, wantAgents: 1},
+		{name: "always lost before commit: fails", lose: func(string) string { return "skip" }, wantOutcome: apply.StepFailed,
 			wantPosts: 3, wantErr: "answer lost 3 times and the agent does not exist"},
-		{name: "duplicates: fails naming ids", lose: once("lost"), dupes: 1, wantOutcome: StepFailed, wantPosts: 1, wantAgents: 2,
+		{name: "duplicates: fails naming ids", lose: once("lost"), dupes: 1, wantOutcome: apply.StepFailed, wantPosts: 1, wantAgents: 2,
 			wantErr: "2 agents now have this name (ids agX0, ag001)"},
 	}
 	for _, tt := range tests {
@@ -293,8 +298,8 @@ func TestApplyAmbiguousAgentCreate(t *testing.T) {
 					return nil
 				}
 			}
-			r := Apply(context.Background(), p, fleet{"loc": f}.connect, Options{})
-			s := r.Locations[0].Steps[0]
+			r := apply.Apply(context.Background(), p, fleet{"loc": f}.connect, apply.Options{})
+			s := r.Targets[0].Steps[0]
 			if s.Outcome != tt.wantOutcome || s.Adopted != tt.wantAdopted || !strings.Contains(s.Error, tt.wantErr) {
 				t.Fatalf("step %+v", s)
 			}
@@ -310,7 +315,7 @@ func TestApplyAmbiguousAgentCreate(t *testing.T) {
 			if tt.wantUpdate && *f.agents[0].agent.Mode != "auto-pilot" {
 				t.Errorf("adopted agent not reconciled: mode %s", *f.agents[0].agent.Mode)
 			}
-			if tt.wantOutcome == StepCreated && s.NewID != f.agents[0].agent.ID {
+			if tt.wantOutcome == apply.StepCreated && s.NewID != f.agents[0].agent.ID {
 				t.Errorf("NewID %s, want %s", s.NewID, f.agents[0].agent.ID)
 			}
 		})
@@ -334,10 +339,10 @@ func TestApplyAmbiguousActionCreate(t *testing.T) {
 			f.lose = tt.lose
 			p := oneLocation("loc",
 				createAction("Desk", desk.agent.ID, "nudge", api.ActionAdvancedFollowup, followupDetails()),
-				followup("Desk", desk.agent.ID, []any{"nudge"}, plan.FingerprintFollowup(nil), 0))
-			r := Apply(context.Background(), p, fleet{"loc": f}.connect, Options{})
-			l := r.Locations[0]
-			if l.Outcome != LocationApplied || l.Steps[0].Adopted != tt.adopted {
+				followup("Desk", desk.agent.ID, []any{"nudge"}, highlevel.FingerprintFollowup(nil), 0))
+			r := apply.Apply(context.Background(), p, fleet{"loc": f}.connect, apply.Options{})
+			l := r.Targets[0]
+			if l.Outcome != apply.TargetApplied || l.Steps[0].Adopted != tt.adopted {
 				t.Fatalf("%s %s %+v", l.Outcome, l.Error, l.Steps[0])
 			}
 			if len(desk.actions) != 1 || f.count("CreateAction") != tt.wantPosts {
@@ -380,8 +385,8 @@ func TestApplyDeleteNotFoundCountsAsDeleted(t *testing.T) {
 		}
 		return nil
 	}
-	r := Apply(context.Background(), p, fleet{"loc": f}.connect, Options{})
-	if s := r.Locations[0].Steps[0]; s.Outcome != StepDeleted {
+	r := apply.Apply(context.Background(), p, fleet{"loc": f}.connect, apply.Options{})
+	if s := r.Targets[0].Steps[0]; s.Outcome != apply.StepDeleted {
 		t.Fatalf("step %+v", s)
 	}
 }
@@ -397,27 +402,27 @@ func TestApplyInterrupt(t *testing.T) {
 		}
 		return nil
 	}
-	rec := &stepRecorder{onStep: func(s StepResult) {
-		if s.Agent == "A" {
+	rec := &stepRecorder{onStep: func(s apply.StepResult) {
+		if agentOf(s) == "A" {
 			cancel()
 			close(release)
 		}
 	}}
 	p := oneLocation("first", createAgent("A"), createAgent("B"), createAgent("C"), createAgent("D"), createAgent("E"))
-	p.Locations = append(p.Locations, oneLocation("second", createAgent("A")).Locations...)
-	r := Apply(ctx, p, fleet{"first": first, "second": second}.connect,
-		Options{Parallelism: 1, StepParallelism: 2, Progress: rec})
+	p.Targets = append(p.Targets, oneLocation("second", createAgent("A")).Targets...)
+	r := apply.Apply(ctx, p, fleet{"first": first, "second": second}.connect,
+		apply.Options{Parallelism: 1, StepParallelism: 2, Progress: rec})
 
-	l := r.Locations[0]
-	want := []StepOutcome{StepCreated, StepCreated, StepSkipped, StepSkipped, StepSkipped}
+	l := r.Targets[0]
+	want := []apply.StepOutcome{apply.StepCreated, apply.StepCreated, apply.StepSkipped, apply.StepSkipped, apply.StepSkipped}
 	if got := outcomes(l); !slices.Equal(got, want) {
 		t.Fatalf("outcomes %v, want %v (%s)", got, want, l.Error)
 	}
-	if l.Outcome != LocationInterrupted || l.Steps[2].Error != reasonInterrupted {
+	if l.Outcome != apply.TargetInterrupted || l.Steps[2].Error != reasonInterrupted {
 		t.Errorf("location %s, skip reason %q", l.Outcome, l.Steps[2].Error)
 	}
-	if r.Locations[1].Outcome != LocationInterrupted || len(second.calls) != 0 {
-		t.Errorf("second location %s, calls %v", r.Locations[1].Outcome, second.calls)
+	if r.Targets[1].Outcome != apply.TargetInterrupted || len(second.calls) != 0 {
+		t.Errorf("second location %s, calls %v", r.Targets[1].Outcome, second.calls)
 	}
 	if !r.Interrupted || !r.Failed() {
 		t.Errorf("Interrupted %v Failed %v", r.Interrupted, r.Failed())
@@ -435,25 +440,25 @@ func TestApplyReportOrderAndParallelism(t *testing.T) {
 	p := &plan.Plan{}
 	for i := range n {
 		id := fmt.Sprintf("loc%02d", i)
-		p.Locations = append(p.Locations, oneLocation(id, createAgent("A")).Locations...)
+		p.Targets = append(p.Targets, oneLocation(id, createAgent("A")).Targets...)
 		fl[id] = &fakeAPI{}
 	}
-	connect := func(ctx context.Context, lp *plan.LocationPlan) (Writer, error) {
+	connect := func(ctx context.Context, lp *plan.TargetPlan) (provider.Session, error) {
 		mu.Lock()
 		inFlight++
 		peak = max(peak, inFlight)
 		mu.Unlock()
 		return fl.connect(ctx, lp)
 	}
-	done := func(LocationReport) {
+	done := func(apply.TargetReport) {
 		mu.Lock()
 		inFlight--
 		mu.Unlock()
 	}
-	r := Apply(context.Background(), p, connect, Options{Parallelism: 3, Progress: progressFunc(done)})
-	for i, l := range r.Locations {
-		if l.LocationID != p.Locations[i].LocationID || l.Outcome != LocationApplied {
-			t.Fatalf("location %d: %s %s", i, l.LocationID, l.Outcome)
+	r := apply.Apply(context.Background(), p, connect, apply.Options{Parallelism: 3, Progress: progressFunc(done)})
+	for i, l := range r.Targets {
+		if l.ID != p.Targets[i].ID || l.Outcome != apply.TargetApplied {
+			t.Fatalf("location %d: %s %s", i, l.ID, l.Outcome)
 		}
 	}
 	if peak > 3 {
@@ -465,33 +470,11 @@ func TestApplyReportOrderAndParallelism(t *testing.T) {
 }
 
 // progressFunc adapts a function to Progress (location events only).
-type progressFunc func(LocationReport)
+type progressFunc func(apply.TargetReport)
 
-func (f progressFunc) StepDone(string, StepResult) {}
-func (f progressFunc) LocationDone(l LocationReport, done, total int) {
+func (f progressFunc) StepDone(string, apply.StepResult) {}
+func (f progressFunc) TargetDone(l apply.TargetReport, done, total int) {
 	f(l)
-}
-
-func TestDependencies(t *testing.T) {
-	changes := []plan.Change{
-		{Op: plan.OpCreate, Kind: plan.KindAgent, Agent: "A"},                                    // 0
-		{Op: plan.OpUpdate, Kind: plan.KindAction, Agent: "B", Action: "x"},                      // 1
-		{Op: plan.OpCreate, Kind: plan.KindAction, Agent: "A", Action: "y", DependsOn: []int{0}}, // 2
-		{Op: plan.OpUpdate, Kind: plan.KindFollowup, Agent: "B"},                                 // 3
-		{Op: plan.OpDelete, Kind: plan.KindAction, Agent: "B", Action: "z"},                      // 4
-		{Op: plan.OpDelete, Kind: plan.KindAgent, Agent: "C"},                                    // 5
-		{Op: plan.OpDelete, Kind: plan.KindAgent, Agent: "D"},                                    // 6
-	}
-	want := [][]int{nil, nil, {0}, {1}, nil, {0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}}
-	got := dependencies(changes)
-	for i := range want {
-		if !slices.Equal(got[i], want[i]) {
-			t.Errorf("change %d depends on %v, want %v", i, got[i], want[i])
-		}
-	}
-	if err := validateDeps([]plan.Change{{DependsOn: []int{0}}}); err == nil {
-		t.Errorf("self dependency accepted")
-	}
 }
 
 func TestApplyReplace(t *testing.T) {
@@ -499,10 +482,10 @@ func TestApplyReplace(t *testing.T) {
 		f := &fakeAPI{}
 		old := f.addAgent(api.AgentSettings{Name: "Desk"})
 		c := createAgent("Desk")
-		c.Op, c.ID, c.Fingerprint = plan.OpReplace, old.agent.ID, plan.FingerprintAgent(&old.agent)
-		r := Apply(context.Background(), oneLocation("loc", c), fleet{"loc": f}.connect, Options{})
-		s := r.Locations[0].Steps[0]
-		if s.Outcome != StepReplaced || f.find(old.agent.ID) != nil || f.find(s.NewID) == nil {
+		c.Op, c.ID, c.Fingerprint = plan.OpReplace, old.agent.ID, highlevel.FingerprintAgent(&old.agent)
+		r := apply.Apply(context.Background(), oneLocation("loc", c), fleet{"loc": f}.connect, apply.Options{})
+		s := r.Targets[0].Steps[0]
+		if s.Outcome != apply.StepReplaced || f.find(old.agent.ID) != nil || f.find(s.NewID) == nil {
 			t.Fatalf("step %+v, agents %d", s, len(f.agents))
 		}
 	})
@@ -511,9 +494,9 @@ func TestApplyReplace(t *testing.T) {
 		desk := f.addAgent(api.AgentSettings{Name: "Desk"}, liveAction("stop", api.ActionStopBot, stopDetails()))
 		c := liveActionChange(plan.OpReplace, desk, 0, transferDetails("Nobody"))
 		c.After["type"] = api.ActionTransferBot
-		r := Apply(context.Background(), oneLocation("loc", c), fleet{"loc": f}.connect, Options{})
-		s := r.Locations[0].Steps[0]
-		if s.Outcome != StepFailed || !strings.Contains(s.Error, `"Nobody"`) {
+		r := apply.Apply(context.Background(), oneLocation("loc", c), fleet{"loc": f}.connect, apply.Options{})
+		s := r.Targets[0].Steps[0]
+		if s.Outcome != apply.StepFailed || !strings.Contains(s.Error, `"Nobody"`) {
 			t.Fatalf("step %+v", s)
 		}
 		if len(desk.actions) != 1 || f.count("DeleteAction") != 0 {

@@ -1,4 +1,4 @@
-package apply
+package highlevel_test
 
 import (
 	"context"
@@ -9,7 +9,10 @@ import (
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"
 	"github.com/agentform/agentform/pkg/sim/simtest"
 	"github.com/agentform/agentform/pkg/spec"
@@ -58,7 +61,7 @@ func (sb *sandbox) mint(set *spec.Set) {
 	}
 }
 
-func (sb *sandbox) readers(ctx context.Context, loc *spec.Location) (plan.Reader, error) {
+func (sb *sandbox) readers(ctx context.Context, loc *provider.Target) (provider.Session, error) {
 	tok, ok := sb.tokens[loc.ID]
 	if !ok {
 		return nil, fmt.Errorf("location %s: environment variable %s is not set", loc.ID, loc.TokenEnv)
@@ -66,17 +69,27 @@ func (sb *sandbox) readers(ctx context.Context, loc *spec.Location) (plan.Reader
 	return sb.client.Location(loc.ID, tok), nil
 }
 
-func (sb *sandbox) writers(ctx context.Context, lp *plan.LocationPlan) (Writer, error) {
-	tok, ok := sb.tokens[lp.LocationID]
+func (sb *sandbox) writers(ctx context.Context, lp *plan.TargetPlan) (provider.Session, error) {
+	tok, ok := sb.tokens[lp.ID]
 	if !ok {
-		return nil, fmt.Errorf("location %s: environment variable %s is not set", lp.LocationID, lp.TokenEnv)
+		return nil, fmt.Errorf("location %s: environment variable %s is not set", lp.ID, lp.TokenEnv)
 	}
-	return sb.client.Location(lp.LocationID, tok), nil
+	return sb.client.Location(lp.ID, tok), nil
+}
+
+// manifests turns a manifest set into the engine's input, as the CLI does.
+func manifests(tb testing.TB, set *spec.Set) *plan.Manifests {
+	tb.Helper()
+	targets, err := highlevel.Targets(set)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &plan.Manifests{Targets: targets, Digest: set.Digest}
 }
 
 func (sb *sandbox) plan(t testing.TB, set *spec.Set) *plan.Plan {
 	t.Helper()
-	p, err := plan.Make(context.Background(), set, sb.readers, plan.Options{Parallelism: 32})
+	p, err := plan.Make(context.Background(), manifests(t, set), sb.readers, plan.Options{Parallelism: 32})
 	if err != nil {
 		t.Fatalf("plan: %v", err)
 	}
@@ -86,9 +99,9 @@ func (sb *sandbox) plan(t testing.TB, set *spec.Set) *plan.Plan {
 // planErrors lists the locations that could not be planned.
 func planErrors(p *plan.Plan) []string {
 	var errs []string
-	for _, l := range p.Locations {
+	for _, l := range p.Targets {
 		if l.Error != "" {
-			errs = append(errs, l.LocationID+": "+l.Error)
+			errs = append(errs, l.ID+": "+l.Error)
 		}
 	}
 	return errs
@@ -100,23 +113,23 @@ func requireNoChanges(t testing.TB, p *plan.Plan) {
 	if errs := planErrors(p); len(errs) > 0 {
 		t.Fatalf("plan errors: %v", errs)
 	}
-	for _, l := range p.Locations {
+	for _, l := range p.Targets {
 		for _, c := range l.Changes {
 			if c.Op != plan.OpReport {
-				t.Errorf("location %s: %s %s %q/%q: %s %+v", l.LocationID, c.Op, c.Kind, c.Agent, c.Action, c.Reason, c.Diffs)
+				t.Errorf("location %s: %s %s %s: %s %+v", l.ID, c.Op, c.Kind, c.Key, c.Reason, c.Diffs)
 			}
 		}
 	}
 }
 
 // requireApplied fails when a location of r did not reach "applied".
-func requireApplied(t testing.TB, r *Report) {
+func requireApplied(t testing.TB, r *apply.Report) {
 	t.Helper()
-	for _, l := range r.Locations {
-		if l.Outcome != LocationApplied {
+	for _, l := range r.Targets {
+		if l.Outcome != apply.TargetApplied {
 			var b strings.Builder
-			_ = RenderText(&b, r)
-			t.Fatalf("location %s %s: %s\n%s", l.LocationID, l.Outcome, l.Error, b.String())
+			_ = apply.RenderText(&b, r)
+			t.Fatalf("location %s %s: %s\n%s", l.ID, l.Outcome, l.Error, b.String())
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package plan_test
+package highlevel
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func BenchmarkPlan(b *testing.B) {
 	}
 	_ = g.Wait()
 	sb.s.SetLatency(20 * time.Millisecond)
-	set := &spec.Set{Locations: locs, Digest: "bench"}
+	set := manifests(b, &spec.Set{Locations: locs, Digest: "bench"})
 
 	b.ResetTimer()
 	for range b.N {
@@ -75,7 +75,7 @@ func BenchmarkPlan(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if c := p.Count(); c.Failed > 0 || c.Locations > 0 {
+		if c := p.Count(); c.Failed > 0 || c.Targets > 0 {
 			b.Fatalf("want a clean plan, got %+v", c)
 		}
 		requests := len(sb.s.Audit())

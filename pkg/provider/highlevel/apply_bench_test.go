@@ -1,4 +1,4 @@
-package apply
+package highlevel_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/sim"
 )
 
@@ -24,7 +25,7 @@ import (
 // limit adds nothing. With P locations at once, the run needs at least
 // ceil(500/P) × that. The benchmark reports bound_s and wall/bound.
 //
-// Run: go test -run '^$' -bench BenchmarkApply -benchtime 1x ./pkg/apply
+// Run: go test -run '^$' -bench BenchmarkApply -benchtime 1x ./pkg/provider/highlevel
 func BenchmarkApply(b *testing.B) {
 	const locations, agents, latency = 500, 5, 20 * time.Millisecond
 	for _, bc := range []struct{ parallelism, steps int }{{16, 4}, {64, 4}, {500, 4}, {500, 8}} {
@@ -42,7 +43,7 @@ func BenchmarkApply(b *testing.B) {
 				b.StartTimer()
 
 				start := time.Now()
-				r := Apply(context.Background(), p, sb.writers, Options{Parallelism: bc.parallelism, StepParallelism: bc.steps})
+				r := apply.Apply(context.Background(), p, sb.writers, apply.Options{Parallelism: bc.parallelism, StepParallelism: bc.steps})
 				wall += time.Since(start)
 
 				b.StopTimer()

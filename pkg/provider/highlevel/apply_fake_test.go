@@ -1,4 +1,4 @@
-package apply
+package highlevel_test
 
 import (
 	"context"
@@ -10,9 +10,11 @@ import (
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/plan"
+	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/provider/highlevel"
 )
 
-// fakeAPI is an in-memory Writer for unit tests. Calls are recorded as
+// fakeAPI is an in-memory highlevel.API for unit tests. Calls are recorded as
 // "Method arg..." strings; hooks inject failures and lost answers.
 type fakeAPI struct {
 	mu     sync.Mutex
@@ -324,10 +326,12 @@ func (f *fakeAPI) UpdateFollowupSettings(ctx context.Context, agentID string, in
 // fleet maps location ids to fake APIs; connect opens them.
 type fleet map[string]*fakeAPI
 
-func (fl fleet) connect(_ context.Context, lp *plan.LocationPlan) (Writer, error) {
-	f, ok := fl[lp.LocationID]
+func (fl fleet) connect(_ context.Context, lp *plan.TargetPlan) (provider.Session, error) {
+	f, ok := fl[lp.ID]
 	if !ok {
-		return nil, fmt.Errorf("location %s: environment variable %s is not set", lp.LocationID, lp.TokenEnv)
+		return nil, fmt.Errorf("location %s: environment variable %s is not set", lp.ID, lp.TokenEnv)
 	}
 	return f, nil
 }
+
+var _ highlevel.API = (*fakeAPI)(nil)

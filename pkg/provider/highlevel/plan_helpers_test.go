@@ -1,4 +1,4 @@
-package plan_test
+package highlevel
 
 import "encoding/json"
 
