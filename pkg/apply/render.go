@@ -3,6 +3,7 @@ package apply
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,7 +22,14 @@ func Summary(r *Report) string {
 	if c.Skipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped", c.Skipped)
 	}
-	fmt.Fprintf(&b, " in %d %s", c.Targets, plural(c.Targets, "location", "locations"))
+	word := "location"
+	switch kinds := r.kinds(); {
+	case len(kinds) == 1:
+		word = kinds[0]
+	case len(kinds) > 1:
+		word = "target"
+	}
+	fmt.Fprintf(&b, " in %d %s", c.Targets, plural(c.Targets, word, word+"s"))
 	return b.String()
 }
 
@@ -113,7 +121,7 @@ type BarProgress struct {
 func (p *BarProgress) StepDone(string, StepResult) {}
 
 // TargetDone redraws the bar.
-func (p *BarProgress) TargetDone(_ TargetReport, done, total int) {
+func (p *BarProgress) TargetDone(t TargetReport, done, total int) {
 	width := p.Width
 	if width <= 0 {
 		width = 30
@@ -122,7 +130,7 @@ func (p *BarProgress) TargetDone(_ TargetReport, done, total int) {
 	if total > 0 {
 		filled = done * width / total
 	}
-	fmt.Fprintf(p.W, "\r[%s%s] %d/%d locations", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total)
+	fmt.Fprintf(p.W, "\r[%s%s] %d/%d %ss", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, targetWord(t.Kind))
 	p.drawn = true
 }
 
@@ -133,10 +141,22 @@ func (p *BarProgress) Finish() {
 	}
 }
 
-// targetWord names a target kind in text: "location".
+// targetWord names a target kind in text: "location" (also for a target
+// without a kind).
 func targetWord(kind string) string {
 	if kind == "" {
-		return "target"
+		return "location"
 	}
 	return kind
+}
+
+// kinds lists the distinct target kinds of the report, in order.
+func (r *Report) kinds() []string {
+	var out []string
+	for _, t := range r.Targets {
+		if t.Kind != "" && !slices.Contains(out, t.Kind) {
+			out = append(out, t.Kind)
+		}
+	}
+	return out
 }

@@ -43,9 +43,10 @@ func (l *targetRun) run(ctx context.Context) TargetReport {
 }
 
 func (l *targetRun) execute(ctx context.Context, rep *TargetReport) {
+	word := targetWord(l.tp.Kind)
 	refuse := func(outcome TargetOutcome, msg, reason string) {
 		rep.Outcome, rep.Error = outcome, msg
-		skipAll(rep.Steps, reason)
+		skipAll(rep.Steps, strings.ReplaceAll(reason, "location", word))
 	}
 	if l.tp.Error != "" {
 		refuse(TargetSkipped, "not planned: "+l.tp.Error, "location was not planned")
@@ -56,7 +57,7 @@ func (l *targetRun) execute(ctx context.Context, rep *TargetReport) {
 		return
 	}
 	if ctx.Err() != nil {
-		refuse(TargetInterrupted, "interrupted before the location started", reasonInterrupted)
+		refuse(TargetInterrupted, "interrupted before the "+word+" started", reasonInterrupted)
 		return
 	}
 	if err := l.check(); err != nil {

@@ -44,9 +44,9 @@ func Load(r io.Reader) (*Plan, error) {
 	}
 	switch v := *head.FormatVersion; {
 	case v < FormatVersion:
-		return nil, fmt.Errorf("load plan: the plan file has format version %d, from an older agentform; this one reads version %d: plan again", v, FormatVersion)
+		return nil, fmt.Errorf("load plan: format version %d is not supported (this agentform reads version %d): the file comes from an older agentform; plan again", v, FormatVersion)
 	case v > FormatVersion:
-		return nil, fmt.Errorf("load plan: the plan file has format version %d, from a newer agentform; this one reads version %d: plan again with this agentform, or upgrade it", v, FormatVersion)
+		return nil, fmt.Errorf("load plan: format version %d is not supported (this agentform reads version %d): the file comes from a newer agentform; plan again with this one, or upgrade it", v, FormatVersion)
 	}
 	if err := CheckSchema(raw); err != nil {
 		return nil, fmt.Errorf("load plan: %w", err)

@@ -27,12 +27,14 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	var head bytes.Buffer
 	c := p.Count()
 	head.WriteString("### agentform plan\n\n")
+	noun := p.targetNoun(2)
+	noun = strings.ToUpper(noun[:1]) + noun[1:]
 	if p.Baseline {
-		head.WriteString("| Create | Update | Replace | Delete | Drift | Locations changed | Failed | Planned |\n")
+		fmt.Fprintf(&head, "| Create | Update | Replace | Delete | Drift | %s changed | Failed | Planned |\n", noun)
 		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Drift, c.Targets, c.Failed, len(p.Targets))
 	} else {
-		head.WriteString("| Create | Update | Replace | Delete | Locations changed | Failed | Planned |\n")
+		fmt.Fprintf(&head, "| Create | Update | Replace | Delete | %s changed | Failed | Planned |\n", noun)
 		head.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d | %d |\n\n", c.Create, c.Update, c.Replace, c.Delete, c.Targets, c.Failed, len(p.Targets))
 	}
@@ -66,7 +68,7 @@ func RenderMarkdown(w io.Writer, p *Plan, maxBytes int) error {
 	out.Write(head.Bytes())
 	for i, s := range sections {
 		if out.Len()+len(s) > budget {
-			fmt.Fprintf(&out, "… %d more locations not shown; see the job summary\n\n", len(sections)-i)
+			fmt.Fprintf(&out, "… %d more %s not shown; see the job summary\n\n", len(sections)-i, p.targetNoun(len(sections)-i))
 			break
 		}
 		out.WriteString(s)

@@ -46,7 +46,7 @@ func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
 		t.line("")
 	}
 	if n := p.Count().Failed; n > 0 {
-		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d locations could not be planned.", n, len(p.Targets))))
+		t.line(t.paint(ansiRed, fmt.Sprintf("%d of %d %s could not be planned.", n, len(p.Targets), p.targetNoun(2))))
 	}
 	if d := DriftLine(p); d != "" {
 		t.line(t.paint(ansiCyan, d))
@@ -99,18 +99,18 @@ func summaryLine(p *Plan) string {
 	if c.Targets == 0 {
 		n := len(p.Targets) - c.Failed
 		if c.Failed > 0 && n == 0 {
-			return "No location could be planned."
+			return "No " + p.targetNoun(1) + " could be planned."
 		}
 		if n == 1 {
-			return "No changes. 1 location is up to date."
+			return "No changes. 1 " + p.targetNoun(1) + " is up to date."
 		}
-		return fmt.Sprintf("No changes. %d locations are up to date.", n)
+		return fmt.Sprintf("No changes. %d %s are up to date.", n, p.targetNoun(n))
 	}
 	s := fmt.Sprintf("Plan: %d to create, %d to update, %d to delete", c.Create, c.Update, c.Delete)
 	if c.Replace > 0 {
 		s += fmt.Sprintf(", %d to replace", c.Replace)
 	}
-	return s + fmt.Sprintf(" across %d of %d locations.", c.Targets, len(p.Targets))
+	return s + fmt.Sprintf(" across %d of %d %s.", c.Targets, len(p.Targets), p.targetNoun(2))
 }
 
 // textWriter writes the text form, with or without colours.
@@ -230,8 +230,8 @@ func (t textWriter) change(c Change, indent string) {
 		}
 	case OpReplace:
 		for _, f := range flatten("", c.After) {
-			if f.Path == "type" {
-				t.field(sub, FieldDiff{Path: "type", Before: c.Before["type"], After: f.After, Drift: typeDrift(c)}, "~", ansiYellow)
+			if d, ok := c.diff(f.Path); ok { // the field that forces the replace
+				t.field(sub, d, "~", ansiYellow)
 				continue
 			}
 			t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
@@ -245,14 +245,37 @@ func (t textWriter) change(c Change, indent string) {
 	}
 }
 
-// typeDrift reports whether a replace's type diff is drift.
-func typeDrift(c Change) bool {
+// diff returns the change's diff of the field at path.
+func (c Change) diff(path string) (FieldDiff, bool) {
 	for _, d := range c.Diffs {
-		if d.Path == "type" {
-			return d.Drift
+		if d.Path == path {
+			return d, true
 		}
 	}
-	return false
+	return FieldDiff{}, false
+}
+
+// targetNoun is the word for n of the plan's targets: their kind when they
+// share one ("locations"; "location" too for targets without a kind), else
+// "targets".
+func (p *Plan) targetNoun(n int) string {
+	kind := ""
+	for _, tp := range p.Targets {
+		switch {
+		case tp.Kind == "" || tp.Kind == kind:
+		case kind == "":
+			kind = tp.Kind
+		default:
+			kind = "target"
+		}
+	}
+	if kind == "" {
+		kind = "location"
+	}
+	if n == 1 {
+		return kind
+	}
+	return kind + "s"
 }
 
 // field writes one field change: `~ path: "old" → "new"`, or a line diff for

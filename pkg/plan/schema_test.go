@@ -57,7 +57,7 @@ func TestSchemaRefusesBrokenPlans(t *testing.T) {
 		{"unknown op", `"op": "report"`, `"op": "rename"`},
 		{"key part that is not a string", `"agent": "Old"`, `"agent": 7`},
 		{"before that is not an object", `"before": {`, `"before": "x", "x": {`},
-		{"fingerprint that is not a digest", `"fingerprint": "aaaa`, `"fingerprint": "zz`},
+		{"fingerprint that is not a string", `"fingerprint": "aaaa`, `"fingerprint": 7, "x": "aaaa`},
 		{"target without tokenEnv", `"tokenEnv": "TOK_B",`, ``},
 		{"unknown top-level field", `"toolVersion": "test",`, `"toolVersion": "test", "prune": true,`},
 		{"field named like no kind", `"reason": "r",`, `"reason": "r", "Bad-Name": "x",`},
@@ -77,7 +77,7 @@ func TestSchemaRefusesBrokenPlans(t *testing.T) {
 
 func TestLoadRefusesOtherFormatVersions(t *testing.T) {
 	tests := []struct{ version, want string }{
-		{"1", "from an older agentform; this one reads version 2: plan again"},
+		{"1", "format version 1 is not supported (this agentform reads version 2): the file comes from an older agentform; plan again"},
 		{"3", "from a newer agentform"},
 	}
 	for _, tt := range tests {
