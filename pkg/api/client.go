@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/agentform/agentform/internal/rest"
 	"golang.org/x/time/rate"
 )
 
@@ -39,6 +40,10 @@ type Options struct {
 	// (default 100 requests per 10s with a burst of 100). Server headers tighten it.
 	RateLimit float64 // requests per second
 	RateBurst int
+	// Clock is what the client waits on (limiter pauses, backoff,
+	// Retry-After) and reads the time from; default the wall clock. Tests
+	// pass apitest.NewClock to make every wait instant.
+	Clock Clock
 }
 
 // Client talks to the Conversation AI API. It is safe for concurrent use by many
@@ -50,12 +55,9 @@ type Client struct {
 	hc         *http.Client // shared; connection reuse
 	log        *slog.Logger // never receives a token
 	maxRetries int
-	limiters   *limiters
+	limiters   *rest.Limiters
 	hdr        headerValues // shared header values of every request
-
-	clk           clock               // replaced by tests
-	rnd           func(n int64) int64 // jitter source, replaced by tests
-	maxRetryAfter time.Duration       // longer Retry-After: give up instead of waiting
+	policy     rest.Policy  // clock, jitter and retry bounds of every call
 }
 
 // New returns a Client, or an error when the options are invalid (for example a
@@ -73,15 +75,21 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("api: negative rate limit (%v per second, burst %d)", opts.RateLimit, opts.RateBurst)
 	}
 	c := &Client{
-		opts:          opts,
-		base:          base,
-		hc:            opts.HTTPClient,
-		log:           opts.Logger,
-		maxRetries:    max(opts.MaxRetries, 0),
-		limiters:      newLimiters(rate.Limit(opts.RateLimit), opts.RateBurst),
-		clk:           realClock{},
-		rnd:           defaultRand,
-		maxRetryAfter: defaultMaxRetryAfter,
+		opts:       opts,
+		base:       base,
+		hc:         opts.HTTPClient,
+		log:        opts.Logger,
+		maxRetries: max(opts.MaxRetries, 0),
+		limiters:   rest.NewLimiters(rate.Limit(opts.RateLimit), opts.RateBurst),
+		policy: rest.Policy{
+			Clock:         opts.Clock,
+			Rand:          rest.DefaultRand,
+			MaxRetries:    max(opts.MaxRetries, 0),
+			MinBackoff:    opts.MinBackoff,
+			MaxBackoff:    opts.MaxBackoff,
+			MaxRetryAfter: defaultMaxRetryAfter,
+			Logger:        opts.Logger,
+		},
 		hdr: headerValues{
 			version:   []string{opts.Version},
 			userAgent: []string{opts.UserAgent},

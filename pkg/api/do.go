@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,17 +14,16 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-)
 
-// maxBody bounds how much of an answer is read.
-const maxBody = 16 << 20
+	"github.com/agentform/agentform/internal/rest"
+)
 
 // redacted replaces a token wherever one would otherwise show.
 const redacted = "[REDACTED]"
 
 // errDeletedEarlier is returned by do when a retried DELETE finds the object
 // gone after an earlier attempt that may have deleted it: the delete worked.
-var errDeletedEarlier = errors.New("deleted by an earlier attempt")
+var errDeletedEarlier = rest.ErrDeletedEarlier
 
 // call is one API operation: the same call may take several attempts.
 type call struct {
@@ -44,13 +41,6 @@ type call struct {
 // idempotent reports whether repeating the call cannot change its effect.
 func (c *call) idempotent() bool { return c.method != http.MethodPost }
 
-// outcome is what one attempt produced.
-type outcome struct {
-	err   error         // nil on success
-	retry bool          // the attempt may be repeated
-	after time.Duration // the server asked to wait at least this long (Retry-After)
-}
-
 // do runs a call: it waits for the location's limiter, sends, and retries
 // what is safe to retry with exponential backoff and full jitter.
 func (l *Location) do(ctx context.Context, c call) error {
@@ -62,47 +52,25 @@ func (l *Location) do(ctx context.Context, c call) error {
 			return fmt.Errorf("%s %s (location %s): encode request: %w", c.method, c.path, l.id, err)
 		}
 	}
-	lim := cl.limiters.get(l.id)
-	mayHaveActed := false // an earlier attempt may have taken effect
-	for attempt := 0; ; attempt++ {
-		if err := lim.wait(ctx, cl.clk); err != nil {
-			return l.scrub(fmt.Errorf("%s %s (location %s): waiting for the rate limiter: %w", c.method, c.path, l.id, err))
-		}
-		o := l.attempt(ctx, lim, &c, payload, attempt)
-		if o.err == nil {
-			return nil
-		}
-		if mayHaveActed && c.method == http.MethodDelete && IsNotFound(o.err) {
-			// The earlier attempt deleted it; only its answer was lost.
-			return errDeletedEarlier
-		}
-		if !IsRateLimited(o.err) {
-			mayHaveActed = true
-		}
-		if !o.retry || attempt >= cl.maxRetries {
-			return l.scrub(o.err)
-		}
-		if o.after > cl.maxRetryAfter {
-			return l.scrub(fmt.Errorf("server asks to wait %v, more than %v: %w", o.after, cl.maxRetryAfter, o.err))
-		}
-		delay := max(backoff(attempt, cl.opts.MinBackoff, cl.opts.MaxBackoff, cl.rnd), o.after)
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			// Waiting would outlast the caller's deadline: stop now.
-			return l.scrub(fmt.Errorf("%s %s (location %s): next retry in %v is past the deadline: %w (last failure: %w)",
-				c.method, c.path, l.id, delay, context.DeadlineExceeded, o.err))
-		}
-		if log := cl.log; log.Enabled(ctx, slog.LevelDebug) {
-			log.LogAttrs(ctx, slog.LevelDebug, "api retry", slog.String("method", c.method), slog.String("path", c.path),
-				slog.String("location", l.id), slog.Int("attempt", attempt+1), slog.Duration("delay", delay))
-		}
-		if err := cl.clk.Sleep(ctx, delay); err != nil {
-			return l.scrub(fmt.Errorf("%s %s (location %s): stopped retrying: %w (last failure: %w)", c.method, c.path, l.id, err, o.err))
-		}
+	lim := cl.limiters.Get(l.id)
+	err := cl.policy.Run(ctx, rest.Op{
+		Method:   c.method,
+		Path:     c.path,
+		Subject:  "location " + l.id,
+		LogAttrs: []slog.Attr{slog.String("location", l.id)},
+		Limiter:  lim,
+		Attempt: func(ctx context.Context, n int) rest.Outcome {
+			return l.attempt(ctx, lim, &c, payload, n)
+		},
+	})
+	if errors.Is(err, rest.ErrDeletedEarlier) {
+		return errDeletedEarlier
 	}
+	return l.scrub(err)
 }
 
 // attempt sends the call once and classifies what happened.
-func (l *Location) attempt(ctx context.Context, lim *locationLimiter, c *call, payload []byte, n int) outcome {
+func (l *Location) attempt(ctx context.Context, lim *rest.Limiter, c *call, payload []byte, n int) rest.Outcome {
 	cl := l.client
 	// wrote turns true once the request headers went out: from then on a
 	// POST may have reached the server. Idempotent calls need not know.
@@ -114,18 +82,18 @@ func (l *Location) attempt(ctx context.Context, lim *locationLimiter, c *call, p
 	}
 	req, err := l.newRequest(ctx, c, payload)
 	if err != nil {
-		return outcome{err: err}
+		return rest.Outcome{Err: err}
 	}
 
-	start := cl.clk.Now()
+	start := cl.policy.Clock.Now()
 	resp, err := cl.hc.Do(req)
 	if err != nil {
 		l.logAttempt(ctx, c, n, 0, start, err)
 		return l.transportFailure(ctx, c, err, wrote.Load())
 	}
 	defer resp.Body.Close()
-	lim.observe(resp.Header, cl.clk.Now())
-	body, readErr := readBody(resp.Body)
+	lim.Observe(resp.Header, cl.policy.Clock.Now())
+	body, readErr := rest.ReadBody(resp.Body)
 	l.logAttempt(ctx, c, n, resp.StatusCode, start, readErr)
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -134,15 +102,15 @@ func (l *Location) attempt(ctx context.Context, lim *locationLimiter, c *call, p
 		}
 		if c.out != nil {
 			if err := json.Unmarshal(body, c.out); err != nil {
-				return outcome{err: l.unusable(c, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}
+				return rest.Outcome{Err: l.unusable(c, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}
 			}
 		}
 		if c.check != nil {
 			if err := c.check(); err != nil {
-				return outcome{err: l.unusable(c, err), retry: c.idempotent()}
+				return rest.Outcome{Err: l.unusable(c, err), Retry: c.idempotent()}
 			}
 		}
-		return outcome{}
+		return rest.Outcome{}
 	}
 	return l.errorAnswer(c, lim, resp, body)
 }
@@ -176,27 +144,27 @@ func (l *Location) newRequest(ctx context.Context, c *call, payload []byte) (*ht
 }
 
 // errorAnswer classifies a non-2xx answer.
-func (l *Location) errorAnswer(c *call, lim *locationLimiter, resp *http.Response, body []byte) outcome {
+func (l *Location) errorAnswer(c *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
 	apiErr := newError(c.method, c.path, l.id, resp.StatusCode, body, l.token)
-	now := l.client.clk.Now()
-	after, hasAfter := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	now := l.client.policy.Clock.Now()
+	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
 		// The server refused without acting: safe to retry, POST included.
 		// The whole location waits, not just this call.
 		if hasAfter {
-			lim.hold(now.Add(after))
+			lim.Hold(now.Add(after))
 		}
-		return outcome{err: apiErr, retry: true, after: after}
+		return rest.Outcome{Err: apiErr, Retry: true, After: after, Refused: true}
 	case code >= 500 && code != http.StatusNotImplemented:
 		if !c.idempotent() {
 			// The server may have acted before it failed.
-			return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: apiErr}}
+			return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: apiErr}}
 		}
 		// A 503 may say when to come back.
-		return outcome{err: apiErr, retry: true, after: after}
+		return rest.Outcome{Err: apiErr, Retry: true, After: after}
 	default:
-		return outcome{err: apiErr}
+		return rest.Outcome{Err: apiErr, NotFound: IsNotFound(apiErr)}
 	}
 }
 
@@ -211,50 +179,27 @@ func (l *Location) unusable(c *call, err error) error {
 }
 
 // brokenAnswer handles a 2xx answer whose body could not be read in full.
-func (l *Location) brokenAnswer(c *call, status int, readErr error) outcome {
+func (l *Location) brokenAnswer(c *call, status int, readErr error) rest.Outcome {
 	err := fmt.Errorf("%s %s (location %s): read %d answer: %w", c.method, c.path, l.id, status, readErr)
 	if !c.idempotent() {
 		// The server acted; only its answer is lost.
-		return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+		return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
 	}
-	return outcome{err: err, retry: true}
+	return rest.Outcome{Err: err, Retry: true}
 }
 
 // transportFailure classifies an attempt that got no answer. wrote tells
 // whether the request headers had been sent.
-func (l *Location) transportFailure(ctx context.Context, c *call, err error, wrote bool) outcome {
+func (l *Location) transportFailure(ctx context.Context, c *call, err error, wrote bool) rest.Outcome {
 	err = fmt.Errorf("%s %s (location %s): %w", c.method, c.path, l.id, err)
 	if !c.idempotent() && wrote {
-		return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+		return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
 	}
-	if ctx.Err() != nil || permanent(err) {
-		return outcome{err: err}
+	if ctx.Err() != nil || rest.Permanent(err) {
+		return rest.Outcome{Err: err}
 	}
 	// Idempotent, or a POST that never left: sending again is safe.
-	return outcome{err: err, retry: true}
-}
-
-// permanent reports transport failures that a retry cannot fix.
-func permanent(err error) bool {
-	var (
-		verr *tls.CertificateVerificationError
-		uerr x509.UnknownAuthorityError
-		herr x509.HostnameError
-		cerr x509.CertificateInvalidError
-	)
-	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) || errors.As(err, &cerr)
-}
-
-// readBody reads an answer up to maxBody.
-func readBody(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, maxBody+1))
-	if err != nil {
-		return body, err
-	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("answer larger than %d bytes", maxBody)
-	}
-	return body, nil
+	return rest.Outcome{Err: err, Retry: true}
 }
 
 // logAttempt logs one attempt at debug level: method, path, location, status,
@@ -269,7 +214,7 @@ func (l *Location) logAttempt(ctx context.Context, c *call, n, status int, start
 		slog.String("path", c.path),
 		slog.String("location", l.id),
 		slog.Int("status", status),
-		slog.Duration("duration", l.client.clk.Now().Sub(start)),
+		slog.Duration("duration", l.client.policy.Clock.Now().Sub(start)),
 		slog.Int("attempt", n+1),
 	}
 	if err != nil {

@@ -32,6 +32,11 @@
 //     duration, attempt) or in a printed Location. The default HTTP client
 //     follows no redirect.
 //
+// Time: every wait (limiter, backoff, Retry-After) goes through
+// Options.Clock, so tests make them instant with apitest.Clock. The retry
+// loop, limiters and base-URL rules live in internal/rest, shared with the
+// KrosAI client.
+//
 // A Client and its Locations are safe for concurrent use. Every call takes a
 // context; cancelling it stops waits, backoff and the request in flight.
 package api
