@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/agentform/agentform/internal/redact"
 	"github.com/agentform/agentform/internal/rest"
 	"golang.org/x/time/rate"
 )
@@ -40,6 +41,11 @@ type Options struct {
 	// (default 100 requests per 10s with a burst of 100). Server headers tighten it.
 	RateLimit float64 // requests per second
 	RateBurst int
+	// Redactor learns every token the client is given or mints and masks
+	// them (and any 12-byte fragment of them) in errors and logs. Pass the
+	// process's Redactor so that its output writers mask the same secrets;
+	// default: one of the client's own.
+	Redactor *redact.Redactor
 	// Clock is what the client waits on (limiter pauses, backoff,
 	// Retry-After) and reads the time from; default the wall clock. Tests
 	// pass apitest.NewClock to make every wait instant.
@@ -58,6 +64,7 @@ type Client struct {
 	limiters   *rest.Limiters
 	hdr        headerValues // shared header values of every request
 	policy     rest.Policy  // clock, jitter and retry bounds of every call
+	red        *redact.Redactor
 }
 
 // New returns a Client, or an error when the options are invalid (for example a
@@ -90,6 +97,7 @@ func New(opts Options) (*Client, error) {
 			MaxRetryAfter: defaultMaxRetryAfter,
 			Logger:        opts.Logger,
 		},
+		red: opts.Redactor,
 		hdr: headerValues{
 			version:   []string{opts.Version},
 			userAgent: []string{opts.UserAgent},
@@ -102,6 +110,7 @@ func New(opts Options) (*Client, error) {
 // Location returns a handle for one location (sub-account). The token decides
 // the location on the server; locationID keys the rate limiter, logs and errors.
 func (c *Client) Location(locationID, token string) *Location {
+	c.red.Add(token)
 	return &Location{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}}
 }
 

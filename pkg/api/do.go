@@ -11,15 +11,15 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/agentform/agentform/internal/redact"
 	"github.com/agentform/agentform/internal/rest"
 )
 
 // redacted replaces a token wherever one would otherwise show.
-const redacted = "[REDACTED]"
+const redacted = redact.Mask
 
 // errDeletedEarlier is returned by do when a retried DELETE finds the object
 // gone after an earlier attempt that may have deleted it: the delete worked.
@@ -145,7 +145,7 @@ func (l *Location) newRequest(ctx context.Context, c *call, payload []byte) (*ht
 
 // errorAnswer classifies a non-2xx answer.
 func (l *Location) errorAnswer(c *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
-	apiErr := newError(c.method, c.path, l.id, resp.StatusCode, body, l.token)
+	apiErr := newError(c.method, c.path, l.id, resp.StatusCode, body, l.client.red)
 	now := l.client.policy.Clock.Now()
 	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	switch code := resp.StatusCode; {
@@ -218,34 +218,12 @@ func (l *Location) logAttempt(ctx context.Context, c *call, n, status int, start
 		slog.Int("attempt", n+1),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", l.redact(err.Error())))
+		attrs = append(attrs, slog.String("error", l.client.red.String(err.Error())))
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "api request", attrs...)
 }
 
-// redact cuts the token out of s.
-func (l *Location) redact(s string) string {
-	if l.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, l.token, redacted)
-}
-
-// scrub makes sure an error's text never carries the token. Errors from this
-// package and net/http do not; this is the last line of defence.
-func (l *Location) scrub(err error) error {
-	if err == nil || l.token == "" || !strings.Contains(err.Error(), l.token) {
-		return err
-	}
-	return &redactedError{msg: l.redact(err.Error()), err: err}
-}
-
-// redactedError shows a message with the token cut out, and still unwraps to
-// the original error for errors.Is and errors.As.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// scrub makes sure an error's text never carries a token (or a long
+// fragment of one) the client knows. Errors from this package and net/http
+// do not; this is the last line of defence. The result still unwraps to err.
+func (l *Location) scrub(err error) error { return l.client.red.Error(err) }

@@ -29,8 +29,11 @@
 //     HighLevel's 400 "No Agent found for the id" counting as not found.
 //   - Secrets: the token is sent in the Authorization header only. It never
 //     appears in an error, in the debug log (method, path, location, status,
-//     duration, attempt) or in a printed Location. The default HTTP client
-//     follows no redirect.
+//     duration, attempt) or in a printed Location. Every token the client is
+//     given or mints is taught to Options.Redactor (internal/redact), which
+//     masks it, and any 12-byte fragment of it (a token echoed without its
+//     "pit-" prefix), in error messages and logs; the CLI wraps its output
+//     in the same Redactor. The default HTTP client follows no redirect.
 //
 // Time: every wait (limiter, backoff, Retry-After) goes through
 // Options.Clock, so tests make them instant with apitest.Clock. The retry

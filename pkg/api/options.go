@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/agentform/agentform/internal/redact"
 	"github.com/agentform/agentform/internal/rest"
 )
 
@@ -51,6 +52,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.RateBurst == 0 {
 		opts.RateBurst = defaultRateBurst
+	}
+	if opts.Redactor == nil {
+		opts.Redactor = redact.New()
 	}
 	if opts.Clock == nil {
 		opts.Clock = rest.WallClock{}
