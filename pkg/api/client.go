@@ -102,6 +102,7 @@ func New(opts Options) (*Client, error) {
 			version:   []string{opts.Version},
 			userAgent: []string{opts.UserAgent},
 			json:      []string{"application/json"},
+			form:      []string{"application/x-www-form-urlencoded"},
 		},
 	}
 	return c, nil
@@ -111,21 +112,27 @@ func New(opts Options) (*Client, error) {
 // the location on the server; locationID keys the rate limiter, logs and errors.
 func (c *Client) Location(locationID, token string) *Location {
 	c.red.Add(token)
-	return &Location{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}}
+	return &Location{newCaller(caller{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}})}
+}
+
+// LocationFrom returns a handle for one location whose token comes from src
+// at every request (such as AgencyTokens, which mints it from an agency
+// token). A 401 answer that does not speak of scope makes the handle ask
+// src.Renew once and send the request once more at once; a second 401 is
+// the call's error. Every token src gives is taught to Options.Redactor.
+func (c *Client) LocationFrom(locationID string, src TokenSource) *Location {
+	return &Location{newCaller(caller{client: c, id: locationID, src: src, cur: &authCache{}})}
 }
 
 // headerValues are header values shared, read-only, by every request.
 type headerValues struct {
-	version, userAgent, json []string
+	version, userAgent, json, form []string
 }
 
 // Location calls the API on behalf of one location with its token. Printing or
 // logging it shows the location id, never the token.
 type Location struct {
-	client *Client
-	id     string
-	token  string
-	auth   []string // the Authorization header value, shared read-only
+	caller
 }
 
 // ID is the location id this handle was made for.

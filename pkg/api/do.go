@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,122 +32,270 @@ type call struct {
 	path   string     // API path, escaped, without query
 	query  url.Values // nil for none
 	body   any        // marshalled as JSON; nil for none
+	form   url.Values // sent form-encoded instead of body; nil for none
 	out    any        // decoded from a 2xx answer; nil to ignore it
 	// check, when set, vets the decoded answer. An answer it rejects is
 	// retried like a failed attempt (a GET may well get a sound answer next
 	// time) and is the call's error when retries run out.
 	check func() error
+	// version is the Version header; "" for Options.Version (the
+	// Conversation AI documents' value).
+	version string
+	// scope is the scope the call needs, named in its errors; "" for the
+	// Conversation AI scope of its method.
+	scope string
+	// retrySafe marks a POST that may be sent twice without harm (minting a
+	// token): it is retried like a GET and is never ambiguous.
+	retrySafe bool
 }
 
 // idempotent reports whether repeating the call cannot change its effect.
-func (c *call) idempotent() bool { return c.method != http.MethodPost }
+func (c *call) idempotent() bool { return c.method != http.MethodPost || c.retrySafe }
 
-// do runs a call: it waits for the location's limiter, sends, and retries
-// what is safe to retry with exponential backoff and full jitter.
-func (l *Location) do(ctx context.Context, c call) error {
-	cl := l.client
-	var payload []byte
-	if c.body != nil {
-		var err error
-		if payload, err = json.Marshal(c.body); err != nil {
-			return fmt.Errorf("%s %s (location %s): encode request: %w", c.method, c.path, l.id, err)
-		}
+// neededScope is the scope named in the call's errors.
+func (c *call) neededScope() string {
+	switch {
+	case c.scope != "":
+		return c.scope
+	case c.method == http.MethodGet:
+		return ScopeReadonly
+	default:
+		return ScopeWrite
 	}
-	lim := cl.limiters.Get(l.id)
-	err := cl.policy.Run(ctx, rest.Op{
-		Method:   c.method,
-		Path:     c.path,
-		Subject:  "location " + l.id,
-		LogAttrs: []slog.Attr{slog.String("location", l.id)},
+}
+
+// caller is who a request is made for: a location (with a fixed token or a
+// TokenSource) or an agency (company). It holds the request loop shared by
+// Location and Agency.
+type caller struct {
+	client  *Client
+	id      string // location id, or company id when company is set
+	company bool   // agency calls: id is a company
+	token   string // fixed token; "" when src is set
+	auth    []string
+	src     TokenSource // nil for a fixed token
+	cur     *authCache  // the last token src gave and its header
+	subj    string      // "location X" or "company X"
+	attrs   []slog.Attr // names the caller in logs, shared read-only
+}
+
+// newCaller fills the derived fields of a caller.
+func newCaller(c caller) caller {
+	if c.company {
+		c.subj = "company " + c.id
+		c.attrs = []slog.Attr{slog.String("company", c.id)}
+	} else {
+		c.subj = "location " + c.id
+		c.attrs = []slog.Attr{slog.String("location", c.id)}
+	}
+	return c
+}
+
+// authCache keeps the Authorization header of the last token a TokenSource
+// gave, so a token reused by many requests is formatted once.
+type authCache struct {
+	mu    sync.Mutex
+	token string
+	hdr   []string
+}
+
+// where is "GET /path (location X)".
+func (c *caller) where(cl *call) string {
+	return cl.method + " " + cl.path + " (" + c.subj + ")"
+}
+
+// limiterKey keys the rate limiter: HighLevel counts per location, and per
+// company for agency calls.
+func (c *caller) limiterKey() string {
+	if c.company {
+		return "company:" + c.id
+	}
+	return c.id
+}
+
+// location is the Location field of errors (empty for agency calls).
+func (c *caller) location() string {
+	if c.company {
+		return ""
+	}
+	return c.id
+}
+
+// authorization returns the Authorization header value and the token in it.
+func (c *caller) authorization(ctx context.Context) ([]string, string, error) {
+	if c.src == nil {
+		return c.auth, c.token, nil
+	}
+	tok, err := c.src.Token(ctx, c.id)
+	if err != nil {
+		return nil, "", err
+	}
+	if tok == "" {
+		return nil, "", fmt.Errorf("location %s: the token source gave an empty token", c.id)
+	}
+	c.cur.mu.Lock()
+	defer c.cur.mu.Unlock()
+	if c.cur.token != tok {
+		c.client.red.Add(tok)
+		c.cur.token, c.cur.hdr = tok, []string{"Bearer " + tok}
+	}
+	return c.cur.hdr, tok, nil
+}
+
+// do runs a call: it waits for the caller's limiter, sends, and retries
+// what is safe to retry with exponential backoff and full jitter. With a
+// TokenSource, a 401 that does not speak of scope renews the token once and
+// sends again at once (see TokenSource).
+func (c *caller) do(ctx context.Context, cl call) error {
+	client := c.client
+	var payload []byte
+	var contentType []string
+	switch {
+	case cl.form != nil:
+		payload, contentType = []byte(cl.form.Encode()), client.hdr.form
+	case cl.body != nil:
+		var err error
+		if payload, err = json.Marshal(cl.body); err != nil {
+			return fmt.Errorf("%s: encode request: %w", c.where(&cl), err)
+		}
+		contentType = client.hdr.json
+	}
+	lim := client.limiters.Get(c.limiterKey())
+	renewed := false
+	err := client.policy.Run(ctx, rest.Op{
+		Method:   cl.method,
+		Path:     cl.path,
+		Subject:  c.subj,
+		LogAttrs: c.attrs,
 		Limiter:  lim,
 		Attempt: func(ctx context.Context, n int) rest.Outcome {
-			return l.attempt(ctx, lim, &c, payload, n)
+			o, used := c.attempt(ctx, lim, &cl, payload, contentType, n)
+			if c.src == nil || renewed || !isExpiry(o.Err) {
+				return o
+			}
+			renewed = true
+			if _, err := c.src.Renew(ctx, c.id, used); err != nil {
+				return rest.Outcome{Err: fmt.Errorf("%w (renewing the token failed: %w)", o.Err, err)}
+			}
+			o.Again, o.Refused = true, true
+			return o
 		},
 	})
 	if errors.Is(err, rest.ErrDeletedEarlier) {
 		return errDeletedEarlier
 	}
-	return l.scrub(err)
+	return client.red.Error(err)
 }
 
-// attempt sends the call once and classifies what happened.
-func (l *Location) attempt(ctx context.Context, lim *rest.Limiter, c *call, payload []byte, n int) rest.Outcome {
-	cl := l.client
+// isExpiry reports a 401 that may be cured by a fresh token: any 401 whose
+// message does not speak of scope (a token lacking a scope stays so when
+// renewed).
+func isExpiry(err error) bool {
+	e, ok := statusOf(err)
+	return ok && e.Status == http.StatusUnauthorized && !isScopeMessage(e.Message)
+}
+
+// attempt sends the call once and classifies what happened. It returns the
+// token it sent.
+func (c *caller) attempt(ctx context.Context, lim *rest.Limiter, cl *call, payload []byte, contentType []string, n int) (rest.Outcome, string) {
+	client := c.client
+	auth, token, err := c.authorization(ctx)
+	if err != nil {
+		return rest.Outcome{Err: err}, ""
+	}
 	// wrote turns true once the request headers went out: from then on a
 	// POST may have reached the server. Idempotent calls need not know.
 	var wrote atomic.Bool
-	if !c.idempotent() {
+	if !cl.idempotent() {
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { wrote.Store(true) },
 		})
 	}
-	req, err := l.newRequest(ctx, c, payload)
+	req, err := c.newRequest(ctx, cl, payload, contentType, auth)
 	if err != nil {
-		return rest.Outcome{Err: err}
+		return rest.Outcome{Err: err}, token
 	}
 
-	start := cl.policy.Clock.Now()
-	resp, err := cl.hc.Do(req)
+	start := client.policy.Clock.Now()
+	resp, err := client.hc.Do(req)
 	if err != nil {
-		l.logAttempt(ctx, c, n, 0, start, err)
-		return l.transportFailure(ctx, c, err, wrote.Load())
+		c.logAttempt(ctx, cl, n, 0, start, err)
+		return c.transportFailure(ctx, cl, err, wrote.Load()), token
 	}
 	defer resp.Body.Close()
-	lim.Observe(resp.Header, cl.policy.Clock.Now())
+	lim.Observe(resp.Header, client.policy.Clock.Now())
 	body, readErr := rest.ReadBody(resp.Body)
-	l.logAttempt(ctx, c, n, resp.StatusCode, start, readErr)
+	c.logAttempt(ctx, cl, n, resp.StatusCode, start, readErr)
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if readErr != nil {
-			return l.brokenAnswer(c, resp.StatusCode, readErr)
+			return c.brokenAnswer(cl, resp.StatusCode, readErr), token
 		}
-		if c.out != nil {
-			if err := json.Unmarshal(body, c.out); err != nil {
-				return rest.Outcome{Err: l.unusable(c, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}
+		if cl.out != nil {
+			if err := json.Unmarshal(body, cl.out); err != nil {
+				return rest.Outcome{Err: c.unusable(cl, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}, token
 			}
 		}
-		if c.check != nil {
-			if err := c.check(); err != nil {
-				return rest.Outcome{Err: l.unusable(c, err), Retry: c.idempotent()}
+		if cl.check != nil {
+			if err := cl.check(); err != nil {
+				return rest.Outcome{Err: c.unusable(cl, err), Retry: cl.idempotent()}, token
 			}
 		}
-		return rest.Outcome{}
+		return rest.Outcome{}, token
 	}
-	return l.errorAnswer(c, lim, resp, body)
+	return c.errorAnswer(cl, lim, resp, body), token
 }
 
 // newRequest builds the HTTP request of a call with its headers. The header
-// values are shared, read-only slices made once per client and location.
-func (l *Location) newRequest(ctx context.Context, c *call, payload []byte) (*http.Request, error) {
-	cl := l.client
-	u := cl.base + c.path
-	if len(c.query) > 0 {
-		u += "?" + c.query.Encode()
+// values are shared, read-only slices made once per client and caller.
+func (c *caller) newRequest(ctx context.Context, cl *call, payload []byte, contentType, auth []string) (*http.Request, error) {
+	client := c.client
+	u := client.base + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
 	}
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
+	req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s (location %s): build request: %w", c.method, c.path, l.id, err)
+		return nil, fmt.Errorf("%s: build request: %w", c.where(cl), err)
 	}
 	h := make(http.Header, 5)
-	h["Authorization"] = l.auth
-	h["Version"] = cl.hdr.version
-	h["User-Agent"] = cl.hdr.userAgent
-	h["Accept"] = cl.hdr.json
-	if payload != nil {
-		h["Content-Type"] = cl.hdr.json
+	h["Authorization"] = auth
+	h["Version"] = client.hdr.version
+	if cl.version != "" {
+		h["Version"] = []string{cl.version}
+	}
+	h["User-Agent"] = client.hdr.userAgent
+	h["Accept"] = client.hdr.json
+	if contentType != nil {
+		h["Content-Type"] = contentType
 	}
 	req.Header = h
 	return req, nil
 }
 
+// newError builds the *Error of a non-2xx answer to cl.
+func (c *caller) newError(cl *call, status int, body []byte) *Error {
+	e := newError(cl.method, cl.path, c.location(), status, body, c.client.red)
+	e.Scope = cl.neededScope()
+	if c.company {
+		e.Company = c.id
+	}
+	return e
+}
+
+// ambiguous wraps err, the failure of a POST that may have acted.
+func (c *caller) ambiguous(cl *call, err error) *AmbiguousError {
+	return &AmbiguousError{Method: cl.method, Path: cl.path, Location: c.location(), Err: err}
+}
+
 // errorAnswer classifies a non-2xx answer.
-func (l *Location) errorAnswer(c *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
-	apiErr := newError(c.method, c.path, l.id, resp.StatusCode, body, l.client.red)
-	now := l.client.policy.Clock.Now()
+func (c *caller) errorAnswer(cl *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
+	apiErr := c.newError(cl, resp.StatusCode, body)
+	now := c.client.policy.Clock.Now()
 	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
@@ -157,9 +306,9 @@ func (l *Location) errorAnswer(c *call, lim *rest.Limiter, resp *http.Response, 
 		}
 		return rest.Outcome{Err: apiErr, Retry: true, After: after, Refused: true}
 	case code >= 500 && code != http.StatusNotImplemented:
-		if !c.idempotent() {
+		if !cl.idempotent() {
 			// The server may have acted before it failed.
-			return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: apiErr}}
+			return rest.Outcome{Err: c.ambiguous(cl, apiErr)}
 		}
 		// A 503 may say when to come back.
 		return rest.Outcome{Err: apiErr, Retry: true, After: after}
@@ -170,30 +319,30 @@ func (l *Location) errorAnswer(c *call, lim *rest.Limiter, resp *http.Response, 
 
 // unusable reports a 2xx answer the client cannot use. For a POST the server
 // acted, but what it created is unknown: the outcome is ambiguous.
-func (l *Location) unusable(c *call, err error) error {
-	err = fmt.Errorf("%s %s (location %s): %w", c.method, c.path, l.id, err)
-	if !c.idempotent() {
-		return &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}
+func (c *caller) unusable(cl *call, err error) error {
+	err = fmt.Errorf("%s: %w", c.where(cl), err)
+	if !cl.idempotent() {
+		return c.ambiguous(cl, err)
 	}
 	return err
 }
 
 // brokenAnswer handles a 2xx answer whose body could not be read in full.
-func (l *Location) brokenAnswer(c *call, status int, readErr error) rest.Outcome {
-	err := fmt.Errorf("%s %s (location %s): read %d answer: %w", c.method, c.path, l.id, status, readErr)
-	if !c.idempotent() {
+func (c *caller) brokenAnswer(cl *call, status int, readErr error) rest.Outcome {
+	err := fmt.Errorf("%s: read %d answer: %w", c.where(cl), status, readErr)
+	if !cl.idempotent() {
 		// The server acted; only its answer is lost.
-		return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+		return rest.Outcome{Err: c.ambiguous(cl, err)}
 	}
 	return rest.Outcome{Err: err, Retry: true}
 }
 
 // transportFailure classifies an attempt that got no answer. wrote tells
 // whether the request headers had been sent.
-func (l *Location) transportFailure(ctx context.Context, c *call, err error, wrote bool) rest.Outcome {
-	err = fmt.Errorf("%s %s (location %s): %w", c.method, c.path, l.id, err)
-	if !c.idempotent() && wrote {
-		return rest.Outcome{Err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+func (c *caller) transportFailure(ctx context.Context, cl *call, err error, wrote bool) rest.Outcome {
+	err = fmt.Errorf("%s: %w", c.where(cl), err)
+	if !cl.idempotent() && wrote {
+		return rest.Outcome{Err: c.ambiguous(cl, err)}
 	}
 	if ctx.Err() != nil || rest.Permanent(err) {
 		return rest.Outcome{Err: err}
@@ -202,28 +351,25 @@ func (l *Location) transportFailure(ctx context.Context, c *call, err error, wro
 	return rest.Outcome{Err: err, Retry: true}
 }
 
-// logAttempt logs one attempt at debug level: method, path, location, status,
-// duration, attempt and error. Never headers, never bodies.
-func (l *Location) logAttempt(ctx context.Context, c *call, n, status int, start time.Time, err error) {
-	log := l.client.log
+// logAttempt logs one attempt at debug level: method, path, location (or
+// company), status, duration, attempt and error. Never headers, never bodies.
+func (c *caller) logAttempt(ctx context.Context, cl *call, n, status int, start time.Time, err error) {
+	log := c.client.log
 	if !log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("method", c.method),
-		slog.String("path", c.path),
-		slog.String("location", l.id),
-		slog.Int("status", status),
-		slog.Duration("duration", l.client.policy.Clock.Now().Sub(start)),
-		slog.Int("attempt", n+1),
+		slog.String("method", cl.method),
+		slog.String("path", cl.path),
 	}
+	attrs = append(attrs, c.attrs...)
+	attrs = append(attrs,
+		slog.Int("status", status),
+		slog.Duration("duration", c.client.policy.Clock.Now().Sub(start)),
+		slog.Int("attempt", n+1),
+	)
 	if err != nil {
-		attrs = append(attrs, slog.String("error", l.client.red.String(err.Error())))
+		attrs = append(attrs, slog.String("error", c.client.red.String(err.Error())))
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "api request", attrs...)
 }
-
-// scrub makes sure an error's text never carries a token (or a long
-// fragment of one) the client knows. Errors from this package and net/http
-// do not; this is the last line of defence. The result still unwraps to err.
-func (l *Location) scrub(err error) error { return l.client.red.Error(err) }

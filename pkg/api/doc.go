@@ -35,6 +35,22 @@
 //     "pit-" prefix), in error messages and logs; the CLI wraps its output
 //     in the same Redactor. The default HTTP client follows no redirect.
 //
+// # Agencies and fleets
+//
+// Client.Agency makes a handle for an agency (company) token: AllLocations
+// lists the company's sub-accounts (GET /locations/search),
+// InstalledLocations where a marketplace app is installed (GET
+// /oauth/installedLocations), and MintLocationToken turns the agency token
+// into a location token (POST /oauth/locationToken, form body, oauth.write).
+// AgencyTokens wraps the mint as a TokenSource for Client.LocationFrom: one
+// mint per location per run shared by concurrent callers, tokens in memory
+// only, a fresh mint on a 401 that does not speak of scope (once per
+// request; a second 401 is final) and shortly before expires_in. Mint
+// failures are *MintError values classified by IsNotInCompany,
+// IsAppNotInstalled, IsWrongLocation and IsAgencyRejected; IsMissingScope
+// and MissingScope name a scope a token lacks (oauth.write for the agency
+// token).
+//
 // Time: every wait (limiter, backoff, Retry-After) goes through
 // Options.Clock, so tests make them instant with apitest.Clock. The retry
 // loop, limiters and base-URL rules live in internal/rest, shared with the
