@@ -41,8 +41,8 @@ type call struct {
 	// version is the Version header; "" for Options.Version (the
 	// Conversation AI documents' value).
 	version string
-	// scope is the scope the call needs, named in its errors; "" for the
-	// Conversation AI scope of its method.
+	// scope is the scope the call needs, named in its errors. Conversation
+	// AI calls (version "") leave it empty for the scope of their method.
 	scope string
 	// retrySafe marks a POST that may be sent twice without harm (minting a
 	// token): it is retried like a GET and is never ambiguous.
@@ -55,7 +55,7 @@ func (c *call) idempotent() bool { return c.method != http.MethodPost || c.retry
 // neededScope is the scope named in the call's errors.
 func (c *call) neededScope() string {
 	switch {
-	case c.scope != "":
+	case c.scope != "" || c.version != "":
 		return c.scope
 	case c.method == http.MethodGet:
 		return ScopeReadonly
