@@ -66,16 +66,18 @@ type AmbiguousError struct {
 	Err                    error
 }
 
-// Error says which call has an unknown outcome and why.
+// Error says which call has an unknown outcome and why, naming the request
+// once: when the failure's own text already starts with it (an *Error, a
+// transport failure wrapped with the request), that text comes first.
 func (e *AmbiguousError) Error() string {
 	loc := ""
 	if e.Location != "" {
 		loc = " (location " + e.Location + ")"
 	}
-	var apiErr *Error
-	if errors.As(e.Err, &apiErr) && apiErr.Method == e.Method && apiErr.Path == e.Path {
-		// The answer already names the request: say it once.
-		return fmt.Sprintf("%s (outcome unknown, the request may have taken effect)", apiErr.Error())
+	if e.Err != nil {
+		if msg := e.Err.Error(); strings.HasPrefix(msg, e.Method+" "+e.Path) {
+			return msg + " (outcome unknown, the request may have taken effect)"
+		}
 	}
 	return fmt.Sprintf("%s %s%s: outcome unknown, the request may have taken effect: %v",
 		e.Method, e.Path, loc, e.Err)
