@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/agentform/agentform/internal/redact"
+	"github.com/agentform/agentform/internal/rest"
 	"golang.org/x/time/rate"
 )
 
@@ -39,6 +41,15 @@ type Options struct {
 	// (default 100 requests per 10s with a burst of 100). Server headers tighten it.
 	RateLimit float64 // requests per second
 	RateBurst int
+	// Redactor learns every token the client is given or mints and masks
+	// them (and any 12-byte fragment of them) in errors and logs. Pass the
+	// process's Redactor so that its output writers mask the same secrets;
+	// default: one of the client's own.
+	Redactor *redact.Redactor
+	// Clock is what the client waits on (limiter pauses, backoff,
+	// Retry-After) and reads the time from; default the wall clock. Tests
+	// pass apitest.NewClock to make every wait instant.
+	Clock Clock
 }
 
 // Client talks to the Conversation AI API. It is safe for concurrent use by many
@@ -50,12 +61,10 @@ type Client struct {
 	hc         *http.Client // shared; connection reuse
 	log        *slog.Logger // never receives a token
 	maxRetries int
-	limiters   *limiters
+	limiters   *rest.Limiters
 	hdr        headerValues // shared header values of every request
-
-	clk           clock               // replaced by tests
-	rnd           func(n int64) int64 // jitter source, replaced by tests
-	maxRetryAfter time.Duration       // longer Retry-After: give up instead of waiting
+	policy     rest.Policy  // clock, jitter and retry bounds of every call
+	red        *redact.Redactor
 }
 
 // New returns a Client, or an error when the options are invalid (for example a
@@ -73,19 +82,27 @@ func New(opts Options) (*Client, error) {
 		return nil, fmt.Errorf("api: negative rate limit (%v per second, burst %d)", opts.RateLimit, opts.RateBurst)
 	}
 	c := &Client{
-		opts:          opts,
-		base:          base,
-		hc:            opts.HTTPClient,
-		log:           opts.Logger,
-		maxRetries:    max(opts.MaxRetries, 0),
-		limiters:      newLimiters(rate.Limit(opts.RateLimit), opts.RateBurst),
-		clk:           realClock{},
-		rnd:           defaultRand,
-		maxRetryAfter: defaultMaxRetryAfter,
+		opts:       opts,
+		base:       base,
+		hc:         opts.HTTPClient,
+		log:        opts.Logger,
+		maxRetries: max(opts.MaxRetries, 0),
+		limiters:   rest.NewLimiters(rate.Limit(opts.RateLimit), opts.RateBurst),
+		policy: rest.Policy{
+			Clock:         opts.Clock,
+			Rand:          rest.DefaultRand,
+			MaxRetries:    max(opts.MaxRetries, 0),
+			MinBackoff:    opts.MinBackoff,
+			MaxBackoff:    opts.MaxBackoff,
+			MaxRetryAfter: defaultMaxRetryAfter,
+			Logger:        opts.Logger,
+		},
+		red: opts.Redactor,
 		hdr: headerValues{
 			version:   []string{opts.Version},
 			userAgent: []string{opts.UserAgent},
 			json:      []string{"application/json"},
+			form:      []string{"application/x-www-form-urlencoded"},
 		},
 	}
 	return c, nil
@@ -94,21 +111,28 @@ func New(opts Options) (*Client, error) {
 // Location returns a handle for one location (sub-account). The token decides
 // the location on the server; locationID keys the rate limiter, logs and errors.
 func (c *Client) Location(locationID, token string) *Location {
-	return &Location{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}}
+	c.red.Add(token)
+	return &Location{newCaller(caller{client: c, id: locationID, token: token, auth: []string{"Bearer " + token}})}
+}
+
+// LocationFrom returns a handle for one location whose token comes from src
+// at every request (such as AgencyTokens, which mints it from an agency
+// token). A 401 answer that does not speak of scope makes the handle ask
+// src.Renew once and send the request once more at once; a second 401 is
+// the call's error. Every token src gives is taught to Options.Redactor.
+func (c *Client) LocationFrom(locationID string, src TokenSource) *Location {
+	return &Location{newCaller(caller{client: c, id: locationID, src: src, cur: &authCache{}})}
 }
 
 // headerValues are header values shared, read-only, by every request.
 type headerValues struct {
-	version, userAgent, json []string
+	version, userAgent, json, form []string
 }
 
 // Location calls the API on behalf of one location with its token. Printing or
 // logging it shows the location id, never the token.
 type Location struct {
-	client *Client
-	id     string
-	token  string
-	auth   []string // the Authorization header value, shared read-only
+	caller
 }
 
 // ID is the location id this handle was made for.

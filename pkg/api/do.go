@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,20 +11,20 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/agentform/agentform/internal/redact"
+	"github.com/agentform/agentform/internal/rest"
 )
 
-// maxBody bounds how much of an answer is read.
-const maxBody = 16 << 20
-
 // redacted replaces a token wherever one would otherwise show.
-const redacted = "[REDACTED]"
+const redacted = redact.Mask
 
 // errDeletedEarlier is returned by do when a retried DELETE finds the object
 // gone after an earlier attempt that may have deleted it: the delete worked.
-var errDeletedEarlier = errors.New("deleted by an earlier attempt")
+var errDeletedEarlier = rest.ErrDeletedEarlier
 
 // call is one API operation: the same call may take several attempts.
 type call struct {
@@ -34,273 +32,344 @@ type call struct {
 	path   string     // API path, escaped, without query
 	query  url.Values // nil for none
 	body   any        // marshalled as JSON; nil for none
+	form   url.Values // sent form-encoded instead of body; nil for none
 	out    any        // decoded from a 2xx answer; nil to ignore it
 	// check, when set, vets the decoded answer. An answer it rejects is
 	// retried like a failed attempt (a GET may well get a sound answer next
 	// time) and is the call's error when retries run out.
 	check func() error
+	// version is the Version header; "" for Options.Version (the
+	// Conversation AI documents' value).
+	version string
+	// scope is the scope the call needs, named in its errors. Conversation
+	// AI calls (version "") leave it empty for the scope of their method.
+	scope string
+	// retrySafe marks a POST that may be sent twice without harm (minting a
+	// token): it is retried like a GET and is never ambiguous.
+	retrySafe bool
 }
 
 // idempotent reports whether repeating the call cannot change its effect.
-func (c *call) idempotent() bool { return c.method != http.MethodPost }
+func (c *call) idempotent() bool { return c.method != http.MethodPost || c.retrySafe }
 
-// outcome is what one attempt produced.
-type outcome struct {
-	err   error         // nil on success
-	retry bool          // the attempt may be repeated
-	after time.Duration // the server asked to wait at least this long (Retry-After)
+// neededScope is the scope named in the call's errors.
+func (c *call) neededScope() string {
+	switch {
+	case c.scope != "" || c.version != "":
+		return c.scope
+	case c.method == http.MethodGet:
+		return ScopeReadonly
+	default:
+		return ScopeWrite
+	}
 }
 
-// do runs a call: it waits for the location's limiter, sends, and retries
-// what is safe to retry with exponential backoff and full jitter.
-func (l *Location) do(ctx context.Context, c call) error {
-	cl := l.client
+// caller is who a request is made for: a location (with a fixed token or a
+// TokenSource) or an agency (company). It holds the request loop shared by
+// Location and Agency.
+type caller struct {
+	client  *Client
+	id      string // location id, or company id when company is set
+	company bool   // agency calls: id is a company
+	token   string // fixed token; "" when src is set
+	auth    []string
+	src     TokenSource // nil for a fixed token
+	cur     *authCache  // the last token src gave and its header
+	subj    string      // "location X" or "company X"
+	attrs   []slog.Attr // names the caller in logs, shared read-only
+}
+
+// newCaller fills the derived fields of a caller.
+func newCaller(c caller) caller {
+	if c.company {
+		c.subj = "company " + c.id
+		c.attrs = []slog.Attr{slog.String("company", c.id)}
+	} else {
+		c.subj = "location " + c.id
+		c.attrs = []slog.Attr{slog.String("location", c.id)}
+	}
+	return c
+}
+
+// authCache keeps the Authorization header of the last token a TokenSource
+// gave, so a token reused by many requests is formatted once.
+type authCache struct {
+	mu    sync.Mutex
+	token string
+	hdr   []string
+}
+
+// where is "GET /path (location X)".
+func (c *caller) where(cl *call) string {
+	return cl.method + " " + cl.path + " (" + c.subj + ")"
+}
+
+// limiterKey keys the rate limiter: HighLevel counts per location, and per
+// company for agency calls.
+func (c *caller) limiterKey() string {
+	if c.company {
+		return "company:" + c.id
+	}
+	return c.id
+}
+
+// location is the Location field of errors (empty for agency calls).
+func (c *caller) location() string {
+	if c.company {
+		return ""
+	}
+	return c.id
+}
+
+// authorization returns the Authorization header value and the token in it.
+func (c *caller) authorization(ctx context.Context) ([]string, string, error) {
+	if c.src == nil {
+		return c.auth, c.token, nil
+	}
+	tok, err := c.src.Token(ctx, c.id)
+	if err != nil {
+		return nil, "", err
+	}
+	if tok == "" {
+		return nil, "", fmt.Errorf("location %s: the token source gave an empty token", c.id)
+	}
+	c.cur.mu.Lock()
+	defer c.cur.mu.Unlock()
+	if c.cur.token != tok {
+		c.client.red.Add(tok)
+		c.cur.token, c.cur.hdr = tok, []string{"Bearer " + tok}
+	}
+	return c.cur.hdr, tok, nil
+}
+
+// do runs a call: it waits for the caller's limiter, sends, and retries
+// what is safe to retry with exponential backoff and full jitter. With a
+// TokenSource, a 401 that does not speak of scope renews the token once and
+// sends again at once (see TokenSource).
+func (c *caller) do(ctx context.Context, cl call) error {
+	client := c.client
 	var payload []byte
-	if c.body != nil {
+	var contentType []string
+	switch {
+	case cl.form != nil:
+		payload, contentType = []byte(cl.form.Encode()), client.hdr.form
+	case cl.body != nil:
 		var err error
-		if payload, err = json.Marshal(c.body); err != nil {
-			return fmt.Errorf("%s %s (location %s): encode request: %w", c.method, c.path, l.id, err)
+		if payload, err = json.Marshal(cl.body); err != nil {
+			return fmt.Errorf("%s: encode request: %w", c.where(&cl), err)
 		}
+		contentType = client.hdr.json
 	}
-	lim := cl.limiters.get(l.id)
-	mayHaveActed := false // an earlier attempt may have taken effect
-	for attempt := 0; ; attempt++ {
-		if err := lim.wait(ctx, cl.clk); err != nil {
-			return l.scrub(fmt.Errorf("%s %s (location %s): waiting for the rate limiter: %w", c.method, c.path, l.id, err))
-		}
-		o := l.attempt(ctx, lim, &c, payload, attempt)
-		if o.err == nil {
-			return nil
-		}
-		if mayHaveActed && c.method == http.MethodDelete && IsNotFound(o.err) {
-			// The earlier attempt deleted it; only its answer was lost.
-			return errDeletedEarlier
-		}
-		if !IsRateLimited(o.err) {
-			mayHaveActed = true
-		}
-		if !o.retry || attempt >= cl.maxRetries {
-			return l.scrub(o.err)
-		}
-		if o.after > cl.maxRetryAfter {
-			return l.scrub(fmt.Errorf("server asks to wait %v, more than %v: %w", o.after, cl.maxRetryAfter, o.err))
-		}
-		delay := max(backoff(attempt, cl.opts.MinBackoff, cl.opts.MaxBackoff, cl.rnd), o.after)
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			// Waiting would outlast the caller's deadline: stop now.
-			return l.scrub(fmt.Errorf("%s %s (location %s): next retry in %v is past the deadline: %w (last failure: %w)",
-				c.method, c.path, l.id, delay, context.DeadlineExceeded, o.err))
-		}
-		if log := cl.log; log.Enabled(ctx, slog.LevelDebug) {
-			log.LogAttrs(ctx, slog.LevelDebug, "api retry", slog.String("method", c.method), slog.String("path", c.path),
-				slog.String("location", l.id), slog.Int("attempt", attempt+1), slog.Duration("delay", delay))
-		}
-		if err := cl.clk.Sleep(ctx, delay); err != nil {
-			return l.scrub(fmt.Errorf("%s %s (location %s): stopped retrying: %w (last failure: %w)", c.method, c.path, l.id, err, o.err))
-		}
+	lim := client.limiters.Get(c.limiterKey())
+	renewed := false
+	err := client.policy.Run(ctx, rest.Op{
+		Method:   cl.method,
+		Path:     cl.path,
+		Subject:  c.subj,
+		LogAttrs: c.attrs,
+		Limiter:  lim,
+		Attempt: func(ctx context.Context, n int) rest.Outcome {
+			o, used := c.attempt(ctx, lim, &cl, payload, contentType, n)
+			if c.src == nil || renewed || !isExpiry(o.Err) {
+				return o
+			}
+			renewed = true
+			if _, err := c.src.Renew(ctx, c.id, used); err != nil {
+				return rest.Outcome{Err: fmt.Errorf("%w (renewing the token failed: %w)", o.Err, err)}
+			}
+			o.Again, o.Refused = true, true
+			return o
+		},
+	})
+	if errors.Is(err, rest.ErrDeletedEarlier) {
+		return errDeletedEarlier
 	}
+	return client.red.Error(err)
 }
 
-// attempt sends the call once and classifies what happened.
-func (l *Location) attempt(ctx context.Context, lim *locationLimiter, c *call, payload []byte, n int) outcome {
-	cl := l.client
+// isExpiry reports a 401 that may be cured by a fresh token: any 401 whose
+// message does not speak of scope (a token lacking a scope stays so when
+// renewed).
+func isExpiry(err error) bool {
+	e, ok := statusOf(err)
+	return ok && e.Status == http.StatusUnauthorized && !isScopeMessage(e.Message)
+}
+
+// attempt sends the call once and classifies what happened. It returns the
+// token it sent.
+func (c *caller) attempt(ctx context.Context, lim *rest.Limiter, cl *call, payload []byte, contentType []string, n int) (rest.Outcome, string) {
+	client := c.client
+	auth, token, err := c.authorization(ctx)
+	if err != nil {
+		return rest.Outcome{Err: err}, ""
+	}
 	// wrote turns true once the request headers went out: from then on a
 	// POST may have reached the server. Idempotent calls need not know.
 	var wrote atomic.Bool
-	if !c.idempotent() {
+	if !cl.idempotent() {
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaders: func() { wrote.Store(true) },
 		})
 	}
-	req, err := l.newRequest(ctx, c, payload)
+	req, err := c.newRequest(ctx, cl, payload, contentType, auth)
 	if err != nil {
-		return outcome{err: err}
+		return rest.Outcome{Err: err}, token
 	}
 
-	start := cl.clk.Now()
-	resp, err := cl.hc.Do(req)
+	start := client.policy.Clock.Now()
+	resp, err := client.hc.Do(req)
 	if err != nil {
-		l.logAttempt(ctx, c, n, 0, start, err)
-		return l.transportFailure(ctx, c, err, wrote.Load())
+		c.logAttempt(ctx, cl, n, 0, start, err)
+		return c.transportFailure(ctx, cl, err, wrote.Load()), token
 	}
 	defer resp.Body.Close()
-	lim.observe(resp.Header, cl.clk.Now())
-	body, readErr := readBody(resp.Body)
-	l.logAttempt(ctx, c, n, resp.StatusCode, start, readErr)
+	lim.Observe(resp.Header, client.policy.Clock.Now())
+	body, readErr := rest.ReadBody(resp.Body)
+	c.logAttempt(ctx, cl, n, resp.StatusCode, start, readErr)
 
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if readErr != nil {
-			return l.brokenAnswer(c, resp.StatusCode, readErr)
+			return c.brokenAnswer(cl, resp.StatusCode, readErr), token
 		}
-		if c.out != nil {
-			if err := json.Unmarshal(body, c.out); err != nil {
-				return outcome{err: l.unusable(c, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}
+		if cl.out != nil {
+			if err := json.Unmarshal(body, cl.out); err != nil {
+				return rest.Outcome{Err: c.unusable(cl, fmt.Errorf("decode %d answer: %w", resp.StatusCode, err))}, token
 			}
 		}
-		if c.check != nil {
-			if err := c.check(); err != nil {
-				return outcome{err: l.unusable(c, err), retry: c.idempotent()}
+		if cl.check != nil {
+			if err := cl.check(); err != nil {
+				return rest.Outcome{Err: c.unusable(cl, err), Retry: cl.idempotent()}, token
 			}
 		}
-		return outcome{}
+		return rest.Outcome{}, token
 	}
-	return l.errorAnswer(c, lim, resp, body)
+	return c.errorAnswer(cl, lim, resp, body), token
 }
 
 // newRequest builds the HTTP request of a call with its headers. The header
-// values are shared, read-only slices made once per client and location.
-func (l *Location) newRequest(ctx context.Context, c *call, payload []byte) (*http.Request, error) {
-	cl := l.client
-	u := cl.base + c.path
-	if len(c.query) > 0 {
-		u += "?" + c.query.Encode()
+// values are shared, read-only slices made once per client and caller.
+func (c *caller) newRequest(ctx context.Context, cl *call, payload []byte, contentType, auth []string) (*http.Request, error) {
+	client := c.client
+	u := client.base + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
 	}
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, c.method, u, body)
+	req, err := http.NewRequestWithContext(ctx, cl.method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s (location %s): build request: %w", c.method, c.path, l.id, err)
+		return nil, fmt.Errorf("%s: build request: %w", c.where(cl), err)
 	}
 	h := make(http.Header, 5)
-	h["Authorization"] = l.auth
-	h["Version"] = cl.hdr.version
-	h["User-Agent"] = cl.hdr.userAgent
-	h["Accept"] = cl.hdr.json
-	if payload != nil {
-		h["Content-Type"] = cl.hdr.json
+	h["Authorization"] = auth
+	h["Version"] = client.hdr.version
+	if cl.version != "" {
+		h["Version"] = []string{cl.version}
+	}
+	h["User-Agent"] = client.hdr.userAgent
+	h["Accept"] = client.hdr.json
+	if contentType != nil {
+		h["Content-Type"] = contentType
 	}
 	req.Header = h
 	return req, nil
 }
 
+// newError builds the *Error of a non-2xx answer to cl.
+func (c *caller) newError(cl *call, status int, body []byte) *Error {
+	e := newError(cl.method, cl.path, c.location(), status, body, c.client.red)
+	e.Scope = cl.neededScope()
+	if c.company {
+		e.Company = c.id
+	}
+	return e
+}
+
+// ambiguous wraps err, the failure of a POST that may have acted.
+func (c *caller) ambiguous(cl *call, err error) *AmbiguousError {
+	return &AmbiguousError{Method: cl.method, Path: cl.path, Location: c.location(), Err: err}
+}
+
 // errorAnswer classifies a non-2xx answer.
-func (l *Location) errorAnswer(c *call, lim *locationLimiter, resp *http.Response, body []byte) outcome {
-	apiErr := newError(c.method, c.path, l.id, resp.StatusCode, body, l.token)
-	now := l.client.clk.Now()
-	after, hasAfter := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+func (c *caller) errorAnswer(cl *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
+	apiErr := c.newError(cl, resp.StatusCode, body)
+	now := c.client.policy.Clock.Now()
+	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	switch code := resp.StatusCode; {
 	case code == http.StatusTooManyRequests:
 		// The server refused without acting: safe to retry, POST included.
 		// The whole location waits, not just this call.
 		if hasAfter {
-			lim.hold(now.Add(after))
+			lim.Hold(now.Add(after))
 		}
-		return outcome{err: apiErr, retry: true, after: after}
+		return rest.Outcome{Err: apiErr, Retry: true, After: after, Refused: true}
 	case code >= 500 && code != http.StatusNotImplemented:
-		if !c.idempotent() {
+		if !cl.idempotent() {
 			// The server may have acted before it failed.
-			return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: apiErr}}
+			return rest.Outcome{Err: c.ambiguous(cl, apiErr)}
 		}
 		// A 503 may say when to come back.
-		return outcome{err: apiErr, retry: true, after: after}
+		return rest.Outcome{Err: apiErr, Retry: true, After: after}
 	default:
-		return outcome{err: apiErr}
+		return rest.Outcome{Err: apiErr, NotFound: IsNotFound(apiErr)}
 	}
 }
 
 // unusable reports a 2xx answer the client cannot use. For a POST the server
 // acted, but what it created is unknown: the outcome is ambiguous.
-func (l *Location) unusable(c *call, err error) error {
-	err = fmt.Errorf("%s %s (location %s): %w", c.method, c.path, l.id, err)
-	if !c.idempotent() {
-		return &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}
+func (c *caller) unusable(cl *call, err error) error {
+	err = fmt.Errorf("%s: %w", c.where(cl), err)
+	if !cl.idempotent() {
+		return c.ambiguous(cl, err)
 	}
 	return err
 }
 
 // brokenAnswer handles a 2xx answer whose body could not be read in full.
-func (l *Location) brokenAnswer(c *call, status int, readErr error) outcome {
-	err := fmt.Errorf("%s %s (location %s): read %d answer: %w", c.method, c.path, l.id, status, readErr)
-	if !c.idempotent() {
+func (c *caller) brokenAnswer(cl *call, status int, readErr error) rest.Outcome {
+	err := fmt.Errorf("%s: read %d answer: %w", c.where(cl), status, readErr)
+	if !cl.idempotent() {
 		// The server acted; only its answer is lost.
-		return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+		return rest.Outcome{Err: c.ambiguous(cl, err)}
 	}
-	return outcome{err: err, retry: true}
+	return rest.Outcome{Err: err, Retry: true}
 }
 
 // transportFailure classifies an attempt that got no answer. wrote tells
 // whether the request headers had been sent.
-func (l *Location) transportFailure(ctx context.Context, c *call, err error, wrote bool) outcome {
-	err = fmt.Errorf("%s %s (location %s): %w", c.method, c.path, l.id, err)
-	if !c.idempotent() && wrote {
-		return outcome{err: &AmbiguousError{Method: c.method, Path: c.path, Location: l.id, Err: err}}
+func (c *caller) transportFailure(ctx context.Context, cl *call, err error, wrote bool) rest.Outcome {
+	err = fmt.Errorf("%s: %w", c.where(cl), err)
+	if !cl.idempotent() && wrote {
+		return rest.Outcome{Err: c.ambiguous(cl, err)}
 	}
-	if ctx.Err() != nil || permanent(err) {
-		return outcome{err: err}
+	if ctx.Err() != nil || rest.Permanent(err) {
+		return rest.Outcome{Err: err}
 	}
 	// Idempotent, or a POST that never left: sending again is safe.
-	return outcome{err: err, retry: true}
+	return rest.Outcome{Err: err, Retry: true}
 }
 
-// permanent reports transport failures that a retry cannot fix.
-func permanent(err error) bool {
-	var (
-		verr *tls.CertificateVerificationError
-		uerr x509.UnknownAuthorityError
-		herr x509.HostnameError
-		cerr x509.CertificateInvalidError
-	)
-	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) || errors.As(err, &cerr)
-}
-
-// readBody reads an answer up to maxBody.
-func readBody(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, maxBody+1))
-	if err != nil {
-		return body, err
-	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("answer larger than %d bytes", maxBody)
-	}
-	return body, nil
-}
-
-// logAttempt logs one attempt at debug level: method, path, location, status,
-// duration, attempt and error. Never headers, never bodies.
-func (l *Location) logAttempt(ctx context.Context, c *call, n, status int, start time.Time, err error) {
-	log := l.client.log
+// logAttempt logs one attempt at debug level: method, path, location (or
+// company), status, duration, attempt and error. Never headers, never bodies.
+func (c *caller) logAttempt(ctx context.Context, cl *call, n, status int, start time.Time, err error) {
+	log := c.client.log
 	if !log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("method", c.method),
-		slog.String("path", c.path),
-		slog.String("location", l.id),
-		slog.Int("status", status),
-		slog.Duration("duration", l.client.clk.Now().Sub(start)),
-		slog.Int("attempt", n+1),
+		slog.String("method", cl.method),
+		slog.String("path", cl.path),
 	}
+	attrs = append(attrs, c.attrs...)
+	attrs = append(attrs,
+		slog.Int("status", status),
+		slog.Duration("duration", c.client.policy.Clock.Now().Sub(start)),
+		slog.Int("attempt", n+1),
+	)
 	if err != nil {
-		attrs = append(attrs, slog.String("error", l.redact(err.Error())))
+		attrs = append(attrs, slog.String("error", c.client.red.String(err.Error())))
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "api request", attrs...)
 }
-
-// redact cuts the token out of s.
-func (l *Location) redact(s string) string {
-	if l.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, l.token, redacted)
-}
-
-// scrub makes sure an error's text never carries the token. Errors from this
-// package and net/http do not; this is the last line of defence.
-func (l *Location) scrub(err error) error {
-	if err == nil || l.token == "" || !strings.Contains(err.Error(), l.token) {
-		return err
-	}
-	return &redactedError{msg: l.redact(err.Error()), err: err}
-}
-
-// redactedError shows a message with the token cut out, and still unwraps to
-// the original error for errors.Is and errors.As.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agentform/agentform/internal/redact"
 )
 
 // maxPlainMessage bounds how much of a non-JSON error body becomes a message.
@@ -17,15 +19,15 @@ type errorBody struct {
 	Message json.RawMessage `json:"message"`
 }
 
-// newError builds the *Error for a non-2xx answer. The token, should a server
-// ever echo it, is cut out of the message.
-func newError(method, path, location string, status int, body []byte, token string) *Error {
+// newError builds the *Error for a non-2xx answer. Tokens, should a server
+// ever echo one, are masked in the message.
+func newError(method, path, location string, status int, body []byte, red *redact.Redactor) *Error {
 	e := &Error{Method: method, Path: path, Location: location, Status: status}
 	e.Message, e.Messages = parseErrorMessage(body)
-	if token != "" && strings.Contains(e.Message, token) {
-		e.Message = strings.ReplaceAll(e.Message, token, redacted)
+	if red.Leaks(e.Message) {
+		e.Message = red.String(e.Message)
 		for i, m := range e.Messages {
-			e.Messages[i] = strings.ReplaceAll(m, token, redacted)
+			e.Messages[i] = red.String(m)
 		}
 	}
 	return e

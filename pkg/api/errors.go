@@ -21,6 +21,12 @@ type Error struct {
 	Status   int      // HTTP status
 	Message  string   // the server's message (422 messages joined with "; ")
 	Messages []string // 422 messages, one per violation
+	// Scope is the scope the call needs (conversation-ai.readonly for a
+	// GET of an agent, oauth.write to mint a token, ...); "" when the
+	// document names none. IsMissingScope and MissingScope read it.
+	Scope string
+	// Company is the company id of an agency call (Location is then empty).
+	Company string
 }
 
 // Error formats the failure as
@@ -30,9 +36,14 @@ func (e *Error) Error() string {
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
 	b.WriteString(e.Path)
-	if e.Location != "" {
+	switch {
+	case e.Location != "":
 		b.WriteString(" (location ")
 		b.WriteString(e.Location)
+		b.WriteByte(')')
+	case e.Company != "":
+		b.WriteString(" (company ")
+		b.WriteString(e.Company)
 		b.WriteByte(')')
 	}
 	fmt.Fprintf(&b, ": %d", e.Status)
@@ -55,16 +66,18 @@ type AmbiguousError struct {
 	Err                    error
 }
 
-// Error says which call has an unknown outcome and why.
+// Error says which call has an unknown outcome and why, naming the request
+// once: when the failure's own text already starts with it (an *Error, a
+// transport failure wrapped with the request), that text comes first.
 func (e *AmbiguousError) Error() string {
 	loc := ""
 	if e.Location != "" {
 		loc = " (location " + e.Location + ")"
 	}
-	var apiErr *Error
-	if errors.As(e.Err, &apiErr) && apiErr.Method == e.Method && apiErr.Path == e.Path {
-		// The answer already names the request: say it once.
-		return fmt.Sprintf("%s (outcome unknown, the request may have taken effect)", apiErr.Error())
+	if e.Err != nil {
+		if msg := e.Err.Error(); strings.HasPrefix(msg, e.Method+" "+e.Path) {
+			return msg + " (outcome unknown, the request may have taken effect)"
+		}
 	}
 	return fmt.Sprintf("%s %s%s: outcome unknown, the request may have taken effect: %v",
 		e.Method, e.Path, loc, e.Err)
@@ -154,4 +167,31 @@ func StatusOf(err error) int {
 		return e.Status
 	}
 	return 0
+}
+
+// isScopeMessage reports an answer saying the token lacks a scope, as
+// HighLevel words it: "The token is not authorized for this scope."
+func isScopeMessage(msg string) bool {
+	return strings.Contains(strings.ToLower(msg), "scope")
+}
+
+// IsMissingScope reports a 401 or 403 answer saying the token lacks the
+// scope the call needs (see MissingScope for which).
+func IsMissingScope(err error) bool {
+	_, ok := MissingScope(err)
+	return ok
+}
+
+// MissingScope returns the scope a call needed when its answer (401 or
+// 403) says the token lacks a scope: conversation-ai.readonly or .write,
+// oauth.write for minting location tokens from an agency token,
+// locations.readonly, workflows.readonly, ... The scope is "" for an
+// endpoint whose document names none (knowledge bases). ok is false for any
+// other error.
+func MissingScope(err error) (scope string, ok bool) {
+	e, found := statusOf(err)
+	if !found || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) || !isScopeMessage(e.Message) {
+		return "", false
+	}
+	return e.Scope, true
 }

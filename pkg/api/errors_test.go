@@ -118,6 +118,9 @@ func TestAmbiguousErrorNamesTheRequestOnce(t *testing.T) {
 			inner.Error() + " (outcome unknown, the request may have taken effect)"},
 		{"lost connection", &AmbiguousError{Method: "POST", Path: "/conversation-ai/agents", Location: "L1", Err: errors.New("EOF")},
 			"POST /conversation-ai/agents (location L1): outcome unknown, the request may have taken effect: EOF"},
+		{"lost connection, wrapped with the request", &AmbiguousError{Method: "POST", Path: "/conversation-ai/agents", Location: "L1",
+			Err: errors.New("POST /conversation-ai/agents (location L1): connection reset")},
+			"POST /conversation-ai/agents (location L1): connection reset (outcome unknown, the request may have taken effect)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

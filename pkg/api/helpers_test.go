@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,50 +8,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/agentform/agentform/pkg/api/apitest"
 )
 
 // testToken is the token of every test; tests search outputs for it.
 const testToken = "pit-7f3c9e1a-SECRET-b2d4"
 
-// fakeClock is a clock whose Sleep returns at once and moves Now forward, and
-// which records every sleep.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	sleeps  []time.Duration
-	onSleep func() // called before each sleep, outside the lock
-}
+// fakeClock is the clock of every test: its Sleep returns at once, moves Now
+// forward and is recorded.
+type fakeClock = apitest.Clock
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if f.onSleep != nil {
-		f.onSleep()
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sleeps = append(f.sleeps, d)
-	f.now = f.now.Add(d)
-	return nil
-}
-
-// Sleeps returns the recorded sleeps.
-func (f *fakeClock) Sleeps() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.sleeps...)
-}
+func newFakeClock() *fakeClock { return apitest.NewClock(time.Time{}) }
 
 // maxJitter makes backoff pick the top of its range, so sleeps are predictable.
 func maxJitter(n int64) int64 { return n - 1 }
@@ -71,7 +38,8 @@ func newTestEnv(t *testing.T, h http.Handler, edit ...func(*Options)) *testEnv {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	opts := Options{BaseURL: srv.URL, HTTPClient: srv.Client()}
+	clk := newFakeClock()
+	opts := Options{BaseURL: srv.URL, HTTPClient: srv.Client(), Clock: clk}
 	for _, e := range edit {
 		e(&opts)
 	}
@@ -79,9 +47,7 @@ func newTestEnv(t *testing.T, h http.Handler, edit ...func(*Options)) *testEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	clk := newFakeClock()
-	c.clk = clk
-	c.rnd = maxJitter
+	c.policy.Rand = maxJitter
 	return &testEnv{srv: srv, client: c, clock: clk, loc: c.Location("loc-1", testToken)}
 }
 

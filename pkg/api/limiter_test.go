@@ -103,7 +103,7 @@ func TestLimiterCancelled(t *testing.T) {
 	if _, err := env.loc.GetAgent(ctx, "ag1"); err != nil {
 		t.Fatal(err)
 	}
-	env.clock.onSleep = cancel
+	env.clock.OnSleep(cancel)
 	if _, err := env.loc.GetAgent(ctx, "ag1"); err == nil {
 		t.Fatal("no error from a cancelled wait")
 	}

@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agentform/agentform/internal/rest"
+	"github.com/agentform/agentform/pkg/api/apitest"
 )
 
 func TestNewBaseURL(t *testing.T) {
@@ -129,5 +133,36 @@ func TestNoRedirect(t *testing.T) {
 	_, err = c.Location("l", "t").GetAgent(context.Background(), "ag1")
 	if err == nil || hits.get() != 1 {
 		t.Errorf("err %v after %d requests; want an error after 1", err, hits.get())
+	}
+}
+
+// TestClockOption checks Options.Clock defaults to the wall clock and that a
+// given clock is the one the client waits on.
+func TestClockOption(t *testing.T) {
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.policy.Clock.(rest.WallClock); !ok {
+		t.Errorf("default clock %T, want the wall clock", c.policy.Clock)
+	}
+	if _, ok := WallClock().(rest.WallClock); !ok {
+		t.Errorf("WallClock() is %T", WallClock())
+	}
+	var hits counter
+	srv := httptest.NewServer(failing(t, &hits, 429))
+	defer srv.Close()
+	clk := apitest.NewClock(time.Time{})
+	c, err = New(Options{BaseURL: srv.URL, Clock: clk, MinBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.Location("l", "t").GetAgent(context.Background(), "ag1"); err != nil {
+		t.Fatal(err)
+	}
+	// The 429 says Retry-After nothing; the wait is the backoff, taken on clk.
+	if len(clk.Sleeps()) != 1 || time.Since(start) > 5*time.Second {
+		t.Errorf("sleeps on the given clock %v", clk.Sleeps())
 	}
 }

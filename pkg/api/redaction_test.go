@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/agentform/agentform/internal/redact"
 )
 
 // TestTokenNeverShows runs failures of every kind with debug logging into a
@@ -106,5 +108,48 @@ func TestErrorMessageRedacted(t *testing.T) {
 	e, ok := statusOf(err)
 	if !ok || e.Message != "bad "+redacted || e.Messages[0] != "bad "+redacted {
 		t.Errorf("error %#v", e)
+	}
+}
+
+// TestTokenFragmentsRedacted checks a server echoing the token without its
+// "pit-" prefix, or a 12-byte piece of it, is masked in errors and logs.
+func TestTokenFragmentsRedacted(t *testing.T) {
+	for name, echo := range map[string]string{
+		"without prefix": strings.TrimPrefix(testToken, "pit-"),
+		"fragment":       testToken[6:18],
+	} {
+		t.Run(name, func(t *testing.T) {
+			var logBuf bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			env := newTestEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 422, errBody(422, []string{"bad key " + echo}))
+			}), func(o *Options) { o.Logger = logger })
+			_, err := env.loc.GetAgent(context.Background(), "ag1")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, out := range []string{err.Error(), fmt.Sprintf("%#v", err), logBuf.String()} {
+				if strings.Contains(out, echo) {
+					t.Errorf("fragment %q shows in %s", echo, out)
+				}
+			}
+			if e, ok := statusOf(err); !ok || e.Message != "bad key "+redacted {
+				t.Errorf("message %#v", e)
+			}
+		})
+	}
+}
+
+// TestSharedRedactor checks the client teaches Options.Redactor every token
+// it is given, so the process's output writers mask them too.
+func TestSharedRedactor(t *testing.T) {
+	red := redact.New()
+	c, err := New(Options{Redactor: red})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Location("loc-1", testToken)
+	if got := red.String("x " + testToken); got != "x "+redacted {
+		t.Errorf("the shared redactor did not learn the token: %q", got)
 	}
 }

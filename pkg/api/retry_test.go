@@ -320,7 +320,7 @@ func TestCancellation(t *testing.T) {
 		env := newTestEnv(t, failing(t, &hits, 503, 503, 503))
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		env.clock.onSleep = cancel
+		env.clock.OnSleep(cancel)
 		_, err := env.loc.GetAgent(ctx, "ag1")
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("error %v, want context.Canceled", err)

@@ -46,7 +46,7 @@ func startSandbox(t *testing.T, opts sim.Options, check checking, edit ...func(*
 	case answersOnly:
 		hc, _ = simtest.ResponseContractClient(t, ts)
 	}
-	o := Options{BaseURL: ts.URL, HTTPClient: hc}
+	o := Options{BaseURL: ts.URL, HTTPClient: hc, Clock: clk}
 	for _, e := range edit {
 		e(&o)
 	}
@@ -54,7 +54,7 @@ func startSandbox(t *testing.T, opts sim.Options, check checking, edit ...func(*
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.clk, c.rnd = clk, maxJitter
+	c.policy.Rand = maxJitter
 	return &sandbox{sim: s, ts: ts, client: c, clock: clk}
 }
 
@@ -348,11 +348,10 @@ func TestSandboxFaults(t *testing.T) {
 			s.ServeHTTP(w, r)
 		}))
 		defer ts.Close()
-		c, err := New(Options{BaseURL: ts.URL, HTTPClient: ts.Client()})
+		c, err := New(Options{BaseURL: ts.URL, HTTPClient: ts.Client(), Clock: newFakeClock()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.clk = newFakeClock()
 		l := c.Location("loc-a", simtest.Token(t, s, "loc-a", true))
 		a, err := l.CreateAgent(context.Background(), newAgent("doomed"))
 		if err != nil {

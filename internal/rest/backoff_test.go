@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"net/http"
@@ -22,16 +22,16 @@ func TestBackoff(t *testing.T) {
 		{60, 10 * time.Second}, // no overflow
 	}
 	for _, tt := range tests {
-		if got := backoff(tt.attempt, lo, hi, top); got != tt.want {
-			t.Errorf("backoff(%d) top = %v, want %v", tt.attempt, got, tt.want)
+		if got := Backoff(tt.attempt, lo, hi, top); got != tt.want {
+			t.Errorf("Backoff(%d) top = %v, want %v", tt.attempt, got, tt.want)
 		}
-		if got := backoff(tt.attempt, lo, hi, bottom); got != 0 {
-			t.Errorf("backoff(%d) bottom = %v, want 0 (full jitter)", tt.attempt, got)
+		if got := Backoff(tt.attempt, lo, hi, bottom); got != 0 {
+			t.Errorf("Backoff(%d) bottom = %v, want 0 (full jitter)", tt.attempt, got)
 		}
 	}
 	for range 1000 {
-		if d := backoff(2, lo, hi, defaultRand); d < 0 || d > 800*time.Millisecond {
-			t.Fatalf("backoff(2) = %v, out of [0, 800ms]", d)
+		if d := Backoff(2, lo, hi, DefaultRand); d < 0 || d > 800*time.Millisecond {
+			t.Fatalf("Backoff(2) = %v, out of [0, 800ms]", d)
 		}
 	}
 }
@@ -52,9 +52,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
 	}
 	for _, tt := range tests {
-		got, ok := parseRetryAfter(tt.in, now)
+		got, ok := ParseRetryAfter(tt.in, now)
 		if got != tt.want || ok != tt.wantOK {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 		}
 	}
 }

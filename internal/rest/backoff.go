@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"math/rand/v2"
@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// backoff returns the delay before retry number attempt (0 for the first
-// retry): a uniformly random duration in [0, min(max, min·2^attempt)] ("full
+// Backoff returns the delay before retry number attempt (0 for the first
+// retry): a uniformly random duration in [0, min(hi, lo·2^attempt)] ("full
 // jitter"). rnd returns a random value in [0, n).
-func backoff(attempt int, lo, hi time.Duration, rnd func(n int64) int64) time.Duration {
+func Backoff(attempt int, lo, hi time.Duration, rnd func(n int64) int64) time.Duration {
 	ceiling := lo
 	for i := 0; i < attempt && ceiling < hi; i++ {
 		ceiling *= 2
@@ -23,12 +23,12 @@ func backoff(attempt int, lo, hi time.Duration, rnd func(n int64) int64) time.Du
 	return time.Duration(rnd(int64(ceiling) + 1))
 }
 
-// defaultRand is math/rand/v2's goroutine-safe source.
-func defaultRand(n int64) int64 { return rand.Int64N(n) }
+// DefaultRand is math/rand/v2's goroutine-safe source.
+func DefaultRand(n int64) int64 { return rand.Int64N(n) }
 
-// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
 // It reports false when the header is absent or unreadable.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
