@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/agentform/agentform/pkg/sim"
@@ -33,9 +34,9 @@ const shutdownGrace = 30 * time.Second
 
 func newSandboxServeCmd(g *globals) *cobra.Command {
 	var (
-		addr, state, rateLimit, faults string
-		latency                        time.Duration
-		seed                           int64
+		addr, state, rateLimit, faults, versions string
+		latency                                  time.Duration
+		seed                                     int64
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -52,6 +53,9 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 			if opts.Faults, err = sim.ParseFaults(faults); err != nil {
 				return fmt.Errorf("--faults: %w", err)
 			}
+			if opts.APIVersions, err = sim.ParseAPIVersions(versions); err != nil {
+				return fmt.Errorf("--api-versions: %w", err)
+			}
 			return serveSandbox(cmd.Context(), g, addr, opts)
 		},
 	}
@@ -62,6 +66,7 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 	f.StringVar(&rateLimit, "rate-limit", "100/10s", "requests per window per location, or off (the daily cap is 200000)")
 	f.StringVar(&faults, "faults", "", "share of requests hit by each fault: 5xx, 429, drop, reset, truncated (e.g. 5xx=0.1,drop=0.03)")
 	f.Int64Var(&seed, "seed", 0, "seed of the fault generator, to replay a run")
+	f.StringVar(&versions, "api-versions", strings.Join(sim.DefaultAPIVersions, ","), "accepted Version header values, comma-separated (a missing or other value answers 400)")
 	return cmd
 }
 

@@ -134,12 +134,9 @@ func checkAgentRules(c *checker, a *AgentState) {
 			c.addf("sleepTime must not be greater than %g when sleepTimeUnit is %s", limit, a.SleepTimeUnit)
 		}
 	}
-	if a.SleepEnabled {
-		if a.SleepTime == nil {
-			c.addf("sleepTime should not be empty when sleepEnabled is true")
-		}
-		if a.SleepTimeUnit == "" {
-			c.addf("sleepTimeUnit should not be empty when sleepEnabled is true")
-		}
+	// sleepEnabled true with sleepTime null (or never set) is an indefinite
+	// sleep, as the document says; a set sleepTime needs its unit.
+	if a.SleepEnabled && a.SleepTime != nil && a.SleepTimeUnit == "" {
+		c.addf("sleepTimeUnit should not be empty when sleepEnabled is true")
 	}
 }

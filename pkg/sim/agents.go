@@ -58,8 +58,12 @@ type listItem struct {
 	UpdatedAt string     `json:"updatedAt"`
 }
 
+// goalObject is the search item's goal in the document's example shape:
+// {"prompt": "...", "type": "custom", "actionId": null}.
 type goalObject struct {
-	Text string `json:"text"`
+	Prompt   string  `json:"prompt"`
+	Type     string  `json:"type"`
+	ActionID *string `json:"actionId"`
 }
 
 // searchBody is SearchEmployeeResponseDTO.
@@ -107,7 +111,7 @@ func toAgentBody(a *AgentState) agentBody {
 }
 
 func toListItem(a *AgentState) listItem {
-	return listItem{agentCommon: toCommon(a), Goal: goalObject{Text: a.Goal},
+	return listItem{agentCommon: toCommon(a), Goal: goalObject{Prompt: a.Goal, Type: "custom"},
 		CreatedAt: stampTime(a.CreatedAt), UpdatedAt: stampTime(a.UpdatedAt)}
 }
 

@@ -12,12 +12,16 @@
 //   - An unknown path or method answers 404 {"statusCode":404,"message":"Cannot GET /x","error":"Not Found"}
 //     (NestJS' wording), before authentication.
 //   - The checks run in this order: fault "reset", fault "5xx", route (404),
-//     token (401), Version header (400), rate limit (429), fault "429",
+//     token (401), rate limit (429), Version header (400), fault "429",
 //     scope (401), the endpoint itself, then faults "drop" and "truncated".
 //     The audit log names the token's location whenever the token is known.
-//   - A missing or unknown Version header answers 400 {"statusCode":400,
-//     "message":"Version header must be one of: 2021-04-15","error":"Bad Request"}.
-//     Options.APIVersions widens the accepted set.
+//   - The Version header: the service accepts more values than each document
+//     lists (HighLevel's SDKs send one value for every module), so the
+//     sandbox accepts DefaultAPIVersions (2021-04-15, 2021-07-28, 2023-02-21,
+//     v3) whatever the endpoint; Options.APIVersions (CLI: --api-versions)
+//     sets the list. A missing or other value answers 400 {"statusCode":400,
+//     "message":"Version header must be one of: 2021-04-15, 2021-07-28,
+//     2023-02-21, v3","error":"Bad Request"}.
 //
 // Tokens and scopes
 //   - A token is bound to one location and a set of scopes. Missing or unknown
@@ -49,9 +53,12 @@
 //     it clears the value. Every other field must have its documented type.
 //   - name must be non-empty. Numbers must be finite and not negative;
 //     autoPilotMaxMessages, dayOfTheWeek, hours and minutes must be integers.
-//   - sleepEnabled true needs sleepTime and sleepTimeUnit set on the resulting
-//     agent (the "null for indefinite sleep" of the prose is not modelled);
-//     sleepTime needs a sleepTimeUnit; sleepTime > 0.
+//   - sleepEnabled true with sleepTime null (or never set) is an indefinite
+//     sleep and is accepted, as the document says ("Set to null for
+//     indefinite sleep"); the agent answers without sleepTime.
+//   - Silent in the document, kept: a set sleepTime needs a sleepTimeUnit
+//     ("sleepTimeUnit should not be empty when sleepTime is set"), and
+//     sleepTime > 0.
 //   - Channels must be unique.
 //   - stopBotExamples: at least 2, for both detection types (the schema says
 //     "minimum 2 required" without a condition). transferBot Custom needs
@@ -59,7 +66,8 @@
 //     custom and contactRequest need ≥ 1 example. Action sleepTime/Unit are
 //     required with reactivateEnabled (stopBot, humanHandOver) and
 //     sleepAfterBooking (appointmentBooking), and sleepTime must be > 0.
-//   - triggerWorkflow needs ≥ 1 workflowId. A follow-up step with
+//   - triggerWorkflow needs ≥ 1 workflowId (silent in the document: an empty
+//     workflowIds is refused, as a trigger with nothing to trigger). A follow-up step with
 //     aiEnabledMessage false needs customMessage; with triggerWorkflow true,
 //     workflowId. Step ids are unique within a sequence.
 //   - transferToBot and transferAgent must name an agent of the location other
@@ -92,7 +100,9 @@
 //     ("Total number of agents in the location (unfiltered count)"); count is
 //     the number of agents in this page.
 //   - Items are EmployeeListItemDTO: no personality or instructions; goal is
-//     an object {"text": "<goal>"}; actions are [{id,type}].
+//     the document's example shape {"prompt": "<goal>", "type": "custom",
+//     "actionId": null}; actions are [{id,type}].
+//   - limit above 100 answers 422 (the document is silent on a maximum).
 //
 // Actions and follow-up settings
 //   - PUT action replaces name, type and details. Names need not be unique.
@@ -105,13 +115,25 @@
 //     (contactUpdateExamples [], aiEnabledMessage true, triggerWorkflow false).
 //
 // Generations
-//   - Any non-empty messageId is a message of the token's location. The record
-//     is derived from sha256(location, messageId) and the location's agents,
-//     so the same id gives the same record while the agents are unchanged.
+//   - Only known messages have a record: Server.AddGeneration (or a seed
+//     file's generations) stores one per location and message id. Any other
+//     messageId, including a message of another location, answers 400
+//     {"statusCode":400,"message":"No AI generation found for the messageId:
+//     <id>","error":"Bad Request"}, in the shape of the observed "No Agent
+//     found" answer (the document lists 400, not 404). The source parameter
+//     is validated but does not select the record.
+//   - Records use the document's example shapes: faqs [{id, content, title}],
+//     website [{id, content, url}], actionLogs [{"contactUpdateAction":
+//     [{fieldId, value}]}], history [{role, content}]. AddGeneration with a
+//     nil record derives one from sha256(location, messageId) and the
+//     location's agents (an actionLog when an agent has an updateContactField
+//     action).
 //
 // Rate limits and faults
 //   - A fixed window per location: RateLimit requests per RateWindow, plus
-//     DailyLimit per UTC day. Refused requests do not count. Every answer to
+//     DailyLimit per UTC day. Every authenticated request counts once, one
+//     refused for its Version header or by validation included; requests
+//     refused with 429 do not count. Every answer to
 //     an authenticated request carries the X-RateLimit-* headers; 429 carries
 //     Retry-After in whole seconds (at least 1). RateLimit < 0 disables both.
 //   - Faults are drawn per request from a RNG seeded with Options.Seed, five

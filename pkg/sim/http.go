@@ -145,13 +145,15 @@ func (s *Server) handleLocked(r *http.Request, body []byte, readErr error, hdr h
 	if !known {
 		return invalidToken(), ""
 	}
-	if !slices.Contains(s.opts.APIVersions, r.Header.Get("Version")) {
-		s.currentHeadersLocked(info.Location, hdr)
-		return badRequest("Version header must be one of: %s", strings.Join(s.opts.APIVersions, ", ")), ""
-	}
+	// Every authenticated request is counted in its location's one window,
+	// including one refused for its Version header, so the headers of
+	// consecutive answers always agree.
 	if admitted, wait := s.admitLocked(info.Location, now, hdr); !admitted {
 		hdr.Set("Retry-After", retryAfter(wait))
 		return tooManyRequests(), ""
+	}
+	if !slices.Contains(s.opts.APIVersions, r.Header.Get("Version")) {
+		return badRequest("Version header must be one of: %s", strings.Join(s.opts.APIVersions, ", ")), ""
 	}
 	if dice.r429 < f.RateLimit429 {
 		hdr.Set("Retry-After", "1")

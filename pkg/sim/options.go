@@ -12,9 +12,34 @@ const (
 	DefaultRateLimit  = 100
 	DefaultRateWindow = 10 * time.Second
 	DefaultDailyLimit = 200000
-	// DefaultAPIVersion is the only Version header value the document allows.
+	// DefaultAPIVersion is the Version header value the Conversation AI
+	// document declares.
 	DefaultAPIVersion = "2021-04-15"
 )
+
+// DefaultAPIVersions are the Version header values accepted by default: the
+// values HighLevel's documents and official SDKs send (the SDKs send one value
+// for every module, and the service accepts them all).
+var DefaultAPIVersions = []string{"2021-04-15", "2021-07-28", "2023-02-21", "v3"}
+
+// ParseAPIVersions reads a comma-separated list of Version header values.
+func ParseAPIVersions(s string) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if strings.ContainsAny(v, " \t\r\n") {
+			return nil, fmt.Errorf("API version %q: must not contain spaces", v)
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("API versions %q: give at least one value", s)
+	}
+	return out, nil
+}
 
 // Options configure a Server. The zero value is an in-memory sandbox with the
 // documented rate limits and no faults.
@@ -38,7 +63,8 @@ type Options struct {
 	Seed int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// APIVersions are the accepted Version header values (default 2021-04-15).
+	// APIVersions are the accepted Version header values (default
+	// DefaultAPIVersions).
 	APIVersions []string
 }
 
@@ -56,7 +82,7 @@ func (o *Options) fill() {
 		o.Now = time.Now
 	}
 	if len(o.APIVersions) == 0 {
-		o.APIVersions = []string{DefaultAPIVersion}
+		o.APIVersions = DefaultAPIVersions
 	}
 }
 

@@ -112,6 +112,37 @@ func (s *Server) MintToken(locationID string, scopes ...string) (string, error) 
 	return tok, nil
 }
 
+// AddGeneration makes messageID a known message of locationID, so GET
+// /conversation-ai/generations answers its record; other message ids answer
+// 400 (see the package documentation). A nil g stores a plausible record
+// derived from the location's agents as they are now. It returns the stored
+// record.
+func (s *Server) AddGeneration(locationID, messageID string, g *Generation) (Generation, error) {
+	if strings.TrimSpace(locationID) == "" || strings.TrimSpace(messageID) == "" {
+		return Generation{}, errors.New("sandbox: add generation: give a location id and a message id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rec Generation
+	if g != nil {
+		rec = g.normalized()
+	} else {
+		rec = sampleGeneration(locationID, messageID, s.st.location(locationID, false).sortedAgents())
+	}
+	if s.st.Generations == nil {
+		s.st.Generations = map[string]map[string]Generation{}
+	}
+	if s.st.Generations[locationID] == nil {
+		s.st.Generations[locationID] = map[string]Generation{}
+	}
+	s.st.Generations[locationID][messageID] = rec
+	s.dirty = true
+	if err := s.saveLocked(); err != nil {
+		return Generation{}, fmt.Errorf("sandbox: add generation: %w", err)
+	}
+	return rec, nil
+}
+
 // SetFaults changes the fault shares for the following requests.
 func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()

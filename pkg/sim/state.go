@@ -79,6 +79,14 @@ type store struct {
 	FormatVersion int                   `json:"formatVersion"`
 	Tokens        map[string]tokenInfo  `json:"tokens"`
 	Locations     map[string]*locationS `json:"locations"`
+	// Generations holds the known messages' records by location, then id.
+	Generations map[string]map[string]Generation `json:"generations,omitempty"`
+}
+
+// generation returns the record of a message of location.
+func (st *store) generation(location, messageID string) (Generation, bool) {
+	g, ok := st.Generations[location][messageID]
+	return g, ok
 }
 
 // locationS holds one location's agents by id.
