@@ -41,7 +41,7 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox until interrupted",
-		Example: `  agentform sandbox serve --state sandbox.json
+		Example: `  agentform sandbox serve --state sandbox.db
   agentform sandbox serve --addr 127.0.0.1:0 --latency 20ms --faults 5xx=0.1,429=0.05,drop=0.03,reset=0.02`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,7 +61,7 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:4010", "address to listen on (port 0 picks a free port)")
-	f.StringVar(&state, "state", "", "JSON state file, loaded at start and saved after every write (default: memory only)")
+	f.StringVar(&state, "state", "", "state database (SQLite; created if missing): every write is committed before it is answered (default: memory only)")
 	f.DurationVar(&latency, "latency", 0, "latency added to every request, such as 20ms")
 	f.StringVar(&rateLimit, "rate-limit", "100/10s", "requests per window per location, or off (the daily cap is 200000)")
 	f.StringVar(&faults, "faults", "", "share of requests hit by each fault: 5xx, 429, drop, reset, truncated (e.g. 5xx=0.1,drop=0.03)")
@@ -120,9 +120,9 @@ func newSandboxTokenCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Mint a sandbox token for a location and print it",
-		Long: "token prints, and nothing else, on stdout a token of the location with the scope: the existing one, or a new one it adds to the sandbox state file.\n" +
-			"A sandbox serving that file accepts it at once. --scope write grants read and write.",
-		Example: `  export TOKEN_MAIN=$(agentform sandbox token --state sandbox.json --location ve9EPM428h8vShlRW1KT --scope write)`,
+		Long: "token prints, and nothing else, on stdout a token of the location with the scope: the existing one, or a new one it adds to the sandbox state database.\n" +
+			"A sandbox serving that database accepts it at once. --scope write grants read and write.",
+		Example: `  export TOKEN_MAIN=$(agentform sandbox token --state sandbox.db --location ve9EPM428h8vShlRW1KT --scope write)`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var scopes []string
@@ -147,7 +147,7 @@ func newSandboxTokenCmd(g *globals) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&state, "state", "", "sandbox state file (created if missing)")
+	f.StringVar(&state, "state", "", "sandbox state database (created if missing); a serving sandbox sees the token at once")
 	f.StringVar(&location, "location", "", "location id the token is bound to")
 	f.StringVar(&scope, "scope", "readonly", "readonly or write")
 	_ = cmd.MarkFlagRequired("state")

@@ -19,7 +19,7 @@ func sandboxNoEnv(string) (string, bool) { return "", false }
 // token command while it serves, makes requests, stops it and checks the
 // state was saved.
 func TestSandboxServeAndToken(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "sandbox.json")
+	state := filepath.Join(t.TempDir(), "sandbox.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()

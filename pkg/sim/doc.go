@@ -28,9 +28,9 @@
 //     token: 401 {"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized"}.
 //   - MintToken reuses tokens: asked for a location and scope set that an
 //     existing token has exactly (the order and repeats of scopes do not
-//     matter; tokens another process wrote to the state file count), it
+//     matter; tokens another process wrote to the database count), it
 //     returns that token and writes nothing, so repeated --sandbox runs and
-//     "agentform sandbox token" do not grow the state file. A different
+//     "agentform sandbox token" do not grow the database. A different
 //     scope set, such as read-only versus read and write, gets its own token.
 //   - GET needs conversation-ai.readonly; POST, PUT, PATCH and DELETE need
 //     conversation-ai.write. The scopes are independent: a write-only token
@@ -144,13 +144,25 @@
 //     and count but loses agents (a contract violation on purpose).
 //
 // State
-//   - JSON (formatVersion 1) with tokens and agents, written with mode 0600
-//     to a temporary file in the same folder and renamed over the old one
-//     after every successful write request and on Close.
-//   - On an unknown token the tokens are reloaded from the file if its
-//     modification time or size changed. Before a save, tokens another
-//     process added are merged in; a process that changed no agents (such as
-//     "agentform sandbox token") takes the agents from the file, so minting a
-//     token beside a serving sandbox loses nothing. Two sandboxes serving one
-//     file is not supported.
+//   - An embedded SQLite database (modernc.org/sqlite: pure Go, no cgo) at
+//     Options.StatePath (the CLI's --state FILE), or an in-memory one when
+//     StatePath is "". Its tables mirror the service: companies, locations,
+//     tokens, agents, actions, lookups and generation messages; agents and
+//     actions keep their API fields as JSON.
+//   - Every request runs in one transaction, committed before the answer is
+//     written (a request answered 4xx or 5xx is rolled back and writes
+//     nothing); no request rewrites the whole state. Write-ahead logging
+//     (WAL) with synchronous=NORMAL: a kill -9 loses no acknowledged write
+//     (a power cut may lose the last ones).
+//   - Several processes may use one database at once: "agentform sandbox
+//     token" and "sandbox seed" write to the database a "sandbox serve" is
+//     serving, and it sees their tokens and data at its next request. A
+//     process waits up to 30 s for another's lock (busy timeout). A new file
+//     is created with mode 0600.
+//   - A file that is not a SQLite database is refused, and an old JSON state
+//     file (formatVersion 1) is refused with a message saying to delete it or
+//     name another file: it is not migrated (it held only sandbox tokens and
+//     test agents, and tokens are minted again in one command).
+//   - Close checkpoints the log into the database file and closes it;
+//     requests after Close answer 500.
 package sim

@@ -130,7 +130,7 @@ func (c *call) generation() answer {
 	if len(msgs) > 0 {
 		return unprocessable(msgs)
 	}
-	g, ok := c.s.st.generation(c.location, messageID)
+	g, ok := c.t.generation(c.location, messageID)
 	if !ok {
 		return noGeneration(messageID)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestStartAndToken(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "s.json")
+	state := filepath.Join(t.TempDir(), "s.db")
 	var tok string
 	t.Run("serve", func(t *testing.T) {
 		s, ts := simtest.Start(t, sim.Options{StatePath: state})
