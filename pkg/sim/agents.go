@@ -148,10 +148,10 @@ func (c *call) createAgent() answer {
 	}
 	now := c.s.opts.Now()
 	a.ID, a.LocationID, a.CreatedAt, a.UpdatedAt = c.t.newID(), c.location, now, now
-	first := c.t.agentCount(c.location) == 0
-	a.IsPrimary = a.IsPrimary || first
+	explicit := a.IsPrimary
+	a.IsPrimary = explicit || c.t.agentCount(c.location) == 0
 	c.t.insertAgent(a)
-	if a.IsPrimary {
+	if explicit {
 		c.t.makePrimary(c.location, a.ID)
 	}
 	return reply(http.StatusCreated, toAgentBody(a))

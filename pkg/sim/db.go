@@ -27,12 +27,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITH
 CREATE TABLE IF NOT EXISTS companies (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS locations (
 	seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, company_id TEXT NOT NULL, name TEXT NOT NULL,
-	address TEXT NOT NULL DEFAULT '', installed INTEGER NOT NULL DEFAULT 1);
+	address TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', installed INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS locations_company ON locations(company_id, seq);
 CREATE TABLE IF NOT EXISTS tokens (
 	token TEXT PRIMARY KEY, kind TEXT NOT NULL, location_id TEXT NOT NULL DEFAULT '',
 	company_id TEXT NOT NULL DEFAULT '', scopes TEXT NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tokens_subject ON tokens(kind, location_id, company_id, scopes);
+CREATE INDEX IF NOT EXISTS tokens_expiry ON tokens(expires_at) WHERE expires_at > 0;
 CREATE TABLE IF NOT EXISTS agents (
 	id TEXT PRIMARY KEY, location_id TEXT NOT NULL, created_at INTEGER NOT NULL,
 	is_primary INTEGER NOT NULL, data TEXT NOT NULL);

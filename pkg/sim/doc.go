@@ -43,7 +43,106 @@
 //     "error":"Bad Request","statusCode":400} (observed). An unknown action id,
 //     or an action of another agent: 400 "No Action found for the id: <id>",
 //     the same shape, so both unknown-id cases look alike to clients.
-//   - Any location id is valid; its agents start empty.
+//   - Any location id is valid for a location token; its agents start empty.
+//
+// Agencies (companies) and their tokens
+//   - Companies and their locations exist once seeded (LoadSeed, "agentform
+//     sandbox seed"); a location can be marked as not having the app
+//     installed (installed: false).
+//   - MintAgencyToken (CLI: sandbox token --company) mints an agency token of
+//     a seeded company; AgencyScopes(write) is the CLI's set: oauth.readonly,
+//     oauth.write, locations.readonly and LocationScopes(write). A location
+//     token (MintToken, sandbox token --location) from the CLI gets
+//     LocationScopes(write): conversation-ai.readonly (and .write),
+//     workflows.readonly, calendars.readonly, locations/customFields.readonly
+//     and users.readonly. --scopes lists exact scopes instead.
+//   - POST /oauth/locationToken (agency token with oauth.write; form body,
+//     or JSON) answers {access_token, token_type: "Bearer", expires_in,
+//     scope, locationId, companyId, userType: "Location", userId}. The new
+//     token carries the agency token's location-level scopes (all but
+//     oauth.*): a read-only agency credential mints tokens that only read.
+//     Every call mints a new token; it expires after Options.TokenTTL (CLI:
+//     sandbox serve --token-ttl; default 86399 s, the document's example),
+//     and then answers 401 {"statusCode":401,"message":"Invalid JWT",
+//     "error":"Unauthorized"}, the service's answer to an expired OAuth
+//     token. Expired tokens are deleted at the next mint.
+//   - Its errors: companyId or locationId missing, 422 ["companyId should
+//     not be empty", ...]; companyId not the token's company, 401 "The token
+//     does not have access to company <id>"; a location that is unknown or
+//     of another company, 400 "Location <id> is not a sub-account of company
+//     <companyId>"; a location without the app, 400 "The app is not
+//     installed on location <id>" (HighLevel's OAuth endpoints answer 400
+//     with a message for a location they refuse).
+//   - An agency token on a location endpoint (Conversation AI, lookups), or
+//     a location token on an agency one (locationToken, installedLocations):
+//     401 {"statusCode":401,"message":"This authClass type is not allowed to
+//     access this scope. Please reach out to the Platform team to get it
+//     added.","error":"Unauthorized"}.
+//   - GET /locations/search (agency or location token, locations.readonly):
+//     the company's locations in seed order (order=desc reverses), skip
+//     (default 0) and limit (default 10, 1..100, else 422); companyId
+//     defaults to the token's and another answers 401 as above; email
+//     filters on a seeded email. A location token sees its own location.
+//     Items are {id, name} plus address and email when seeded.
+//   - GET /oauth/installedLocations (agency token, oauth.readonly): any appId
+//     (the sandbox has one app); companyId and appId required (422);
+//     isInstalled, query (name substring) and locationId filter; skip
+//     (default 0) and limit (default 20, 1..100); count is the company's
+//     location count; installToFutureLocations is false.
+//   - Rate limits of agency tokens are counted per company.
+//
+// Lookups (workflows, calendars, custom fields, users, knowledge bases)
+//   - Seeded per location; served at GET /workflows/?locationId= ({workflows}),
+//     GET /calendars/?locationId= ({calendars}), GET /locations/{id}/customFields
+//     ({customFields}; model contact, opportunity or all), GET /users/?locationId=
+//     ({users}) and GET /knowledge-bases/?locationId= ({success, data:
+//     {knowledgeBases, activeCount, hasMore, lastKnowledgeBaseId}}), in the
+//     documents' shapes, in seed order. Scopes: workflows.readonly,
+//     calendars.readonly, locations/customFields.readonly, users.readonly;
+//     the knowledge-base document declares no scope, so any location token
+//     lists knowledge bases.
+//   - locationId (or the path's location) must be the token's location, else
+//     403 as above; a missing locationId answers 422 for workflows (whose
+//     document lists 422) and 400 for the others. Knowledge bases: limit
+//     default 20, 1..100, else 400; an unknown lastKnowledgeBaseId answers 400
+//     "No Knowledge Base found for the id: <id>"; query filters names.
+//   - References are checked only for a kind the location has seeded (a seed
+//     list, even an empty one, marks the kind seeded): ids of an unseeded
+//     kind are accepted as before, so locations that were never seeded keep
+//     taking any id. For a seeded kind, an id the location does not have is
+//     refused with 422, in the style of the other validation messages:
+//     "details.calendarId must be the id of a calendar of this location: <id>",
+//     "details.workflowIds must name workflows of this location: <id>",
+//     "details.followupSequence.<i>.workflowId must be the id of a workflow
+//     of this location: <id>", "details.contactFieldId must be the id of a
+//     custom field of this location: <id>", "details.assignToUserId must be
+//     the id of a user of this location: <id>", "knowledgeBaseIds must name
+//     knowledge bases of this location: <id>". The checks run on POST and
+//     PUT action, and on POST agent and on PUT agent when knowledgeBaseIds is
+//     given. Objects deleted from a later seed do not invalidate stored
+//     actions.
+//
+// Seed files (LoadSeed, ReadSeedFile, "agentform sandbox seed")
+//   - YAML, or JSON when the file starts with "{" (faster for big fleets):
+//     companies: [{id, name, locations: [{id, name, address, email,
+//     installed, workflows: [{id, name, status}], calendars: [{id, name}],
+//     customFields: [{id, name, fieldKey, dataType, model}], users: [{id,
+//     name, firstName, lastName, email}], knowledgeBases: [{id, name}],
+//     agents: [...], generations: [{messageId, ...record}]}]}]. Unknown
+//     fields are errors; errors name the file, the line (YAML; for JSON the
+//     line of syntax errors) and the path (companies[0].locations[2]...).
+//   - Agents are as GET agent answers them, with "actions" holding whole
+//     actions as GET actions/list answers them ({id, name, type, details},
+//     follow-up settings inside details). They pass the same validation as
+//     POST agent and POST action, reference checks included. Ids are
+//     optional: an agent or action with an id replaces the stored one (an
+//     agent's id may not belong to another location); without, it is added
+//     with a new id. An isPrimary agent becomes the only primary; a location
+//     left without a primary gets its oldest agent as primary.
+//   - A seed is one transaction: loaded whole or not at all. Companies and
+//     locations are created or updated (a location may move to another
+//     company); a lookup list replaces that kind's objects of the location;
+//     generations with only a messageId get a derived record.
 //
 // Validation (422 {"statusCode":422,"message":[...],"error":"Unprocessable Entity"})
 //   - Malformed JSON or a body that is not an object: 400.

@@ -9,17 +9,25 @@ import (
 	"time"
 )
 
-// endpoint is one routed operation: its handler and the scope it needs.
+// endpoint is one routed operation: its handler, the scope it needs ("" for
+// none) and the token kinds it takes.
 type endpoint struct {
 	handle func(c *call) answer
 	scope  string
-	search bool // the search endpoint, which "truncated" hits
+	search bool   // the agent search endpoint, which "truncated" hits
+	auth   string // kindLocation (the default), kindAgency, or "any"
 }
 
-// route maps a method and path to one of the 12 endpoints.
+// route maps a method and path to an endpoint.
 func route(method, path string) (endpoint, bool) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
-	if len(segs) < 2 || segs[0] != "conversation-ai" || slices.Contains(segs, "") {
+	if slices.Contains(segs, "") {
+		return endpoint{}, false
+	}
+	if segs[0] != "conversation-ai" {
+		return routeFleet(method, segs)
+	}
+	if len(segs) < 2 {
 		return endpoint{}, false
 	}
 	read := func(h func(*call) answer) (endpoint, bool) { return endpoint{handle: h, scope: ScopeReadonly}, true }
@@ -167,10 +175,13 @@ func (s *Server) checkedLocked(t *tx, r *http.Request, body []byte, readErr erro
 	if !known {
 		return invalidToken(), "", false
 	}
+	if !info.Expires.IsZero() && !entry.Time.Before(info.Expires) {
+		return expiredToken(), "", false
+	}
 	// Every authenticated request is counted in its location's one window,
 	// including one refused for its Version header, so the headers of
 	// consecutive answers always agree.
-	if admitted, wait := s.admitLocked(info.Location, entry.Time, hdr); !admitted {
+	if admitted, wait := s.admitLocked(info.rateKey(), entry.Time, hdr); !admitted {
 		hdr.Set("Retry-After", retryAfter(wait))
 		return tooManyRequests(), "", false
 	}
@@ -181,8 +192,8 @@ func (s *Server) checkedLocked(t *tx, r *http.Request, body []byte, readErr erro
 		hdr.Set("Retry-After", "1")
 		return tooManyRequests(), Fault429, false
 	}
-	if !info.has(ep.scope) {
-		return missingScope(), "", false
+	if bad := authorize(ep, info); bad != nil {
+		return *bad, "", false
 	}
 	if readErr != nil {
 		return fail(http.StatusRequestEntityTooLarge, "request body too large"), "", false

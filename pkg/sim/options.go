@@ -63,6 +63,9 @@ type Options struct {
 	Seed int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// TokenTTL is the lifetime of tokens minted by POST /oauth/locationToken
+	// (default DefaultTokenTTL, about a day).
+	TokenTTL time.Duration
 	// APIVersions are the accepted Version header values (default
 	// DefaultAPIVersions).
 	APIVersions []string
@@ -80,6 +83,9 @@ func (o *Options) fill() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = DefaultTokenTTL
 	}
 	if len(o.APIVersions) == 0 {
 		o.APIVersions = DefaultAPIVersions

@@ -196,7 +196,8 @@ func (t *tx) updateAgentRow(a *AgentState) {
 
 // makePrimary leaves id as its location's only primary agent.
 func (t *tx) makePrimary(location, id string) {
-	t.exec("UPDATE agents SET is_primary = (id = ?) WHERE location_id = ?", id, location)
+	t.exec("UPDATE agents SET is_primary = 0 WHERE location_id = ? AND is_primary = 1 AND id <> ?", location, id)
+	t.exec("UPDATE agents SET is_primary = 1 WHERE id = ? AND is_primary = 0", id)
 }
 
 func (t *tx) deleteAgent(id string) {
