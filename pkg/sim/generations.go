@@ -12,31 +12,31 @@ import (
 // (FetchAIResponseDetailsResponseDTO), its sub-items in the document's
 // example shapes.
 type Generation struct {
-	Prompt          string              `json:"prompt"`
-	Intent          string              `json:"intent,omitempty"`
-	ResponseMessage string              `json:"responseMessage"`
-	FAQs            []GenerationChunk   `json:"faqs"`
-	Website         []GenerationChunk   `json:"website"`
-	AgentID         string              `json:"agentId,omitempty"`
-	Input           string              `json:"input,omitempty"`
-	ActionLogs      []map[string]any    `json:"actionLogs"`
-	History         []GenerationMessage `json:"history"`
-	Mode            string              `json:"mode,omitempty"`
+	Prompt          string              `json:"prompt" yaml:"prompt"`
+	Intent          string              `json:"intent,omitempty" yaml:"intent"`
+	ResponseMessage string              `json:"responseMessage" yaml:"responseMessage"`
+	FAQs            []GenerationChunk   `json:"faqs" yaml:"faqs"`
+	Website         []GenerationChunk   `json:"website" yaml:"website"`
+	AgentID         string              `json:"agentId,omitempty" yaml:"agentId"`
+	Input           string              `json:"input,omitempty" yaml:"input"`
+	ActionLogs      []map[string]any    `json:"actionLogs" yaml:"actionLogs"`
+	History         []GenerationMessage `json:"history" yaml:"history"`
+	Mode            string              `json:"mode,omitempty" yaml:"mode"`
 }
 
 // GenerationChunk is one FAQ chunk ({id, content, title}) or website chunk
 // ({id, content, url}) a generation used.
 type GenerationChunk struct {
-	ID      string `json:"id"`
-	Content string `json:"content"`
-	Title   string `json:"title,omitempty"`
-	URL     string `json:"url,omitempty"`
+	ID      string `json:"id" yaml:"id"`
+	Content string `json:"content" yaml:"content"`
+	Title   string `json:"title,omitempty" yaml:"title"`
+	URL     string `json:"url,omitempty" yaml:"url"`
 }
 
 // GenerationMessage is one turn of a generation's history.
 type GenerationMessage struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
+	Role    string `json:"role" yaml:"role"`
+	Content string `json:"content" yaml:"content"`
 }
 
 // normalized returns g with nil lists as empty ones, as the API answers.

@@ -417,6 +417,7 @@ func (seed *Seed) loadAgents(t *tx, st *SeedStats, l *SeedLocation, now time.Tim
 		agent   *AgentState
 		actions []map[string]any
 		index   int
+		stored  bool // the id is already in the database: replace it
 	}
 	refs := t.lookupRefs(l.ID)
 	var list []pending
@@ -462,13 +463,14 @@ func (seed *Seed) loadAgents(t *tx, st *SeedStats, l *SeedLocation, now time.Tim
 		if ids[id] {
 			return fmt.Errorf("%s: agent id %s is listed twice", at("agents", i, "id"), id)
 		}
-		if other, ok := t.agentLocation(id); ok && other != l.ID {
+		other, stored := t.agentLocation(id)
+		if stored && other != l.ID {
 			return fmt.Errorf("%s: agent %s belongs to location %s", at("agents", i, "id"), id, other)
 		}
 		ids[id] = true
 		created := now.Add(time.Duration(i) * time.Microsecond)
 		a.ID, a.LocationID, a.CreatedAt, a.UpdatedAt = id, l.ID, created, created
-		list = append(list, pending{agent: a, actions: actions, index: i})
+		list = append(list, pending{agent: a, actions: actions, index: i, stored: stored})
 	}
 	exists := func(self string) func(string) bool {
 		return func(id string) bool {
@@ -484,7 +486,9 @@ func (seed *Seed) loadAgents(t *tx, st *SeedStats, l *SeedLocation, now time.Tim
 	}
 	primary := ""
 	for _, p := range list {
-		t.deleteAgent(p.agent.ID)
+		if p.stored {
+			t.deleteAgent(p.agent.ID)
+		}
 		t.insertAgent(p.agent)
 		if p.agent.IsPrimary {
 			primary = p.agent.ID
