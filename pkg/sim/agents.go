@@ -149,7 +149,7 @@ func (c *call) createAgent() answer {
 	now := c.s.opts.Now()
 	a.ID, a.LocationID, a.CreatedAt, a.UpdatedAt = c.t.newID(), c.location, now, now
 	explicit := a.IsPrimary
-	a.IsPrimary = explicit || c.t.agentCount(c.location) == 0
+	a.IsPrimary = explicit || !c.t.hasAgents(c.location)
 	c.t.insertAgent(a)
 	if explicit {
 		c.t.makePrimary(c.location, a.ID)

@@ -1,10 +1,15 @@
-// Package sim is a sandbox that behaves like HighLevel's Conversation AI API:
-// an http.Handler serving the 12 endpoints of apps/conversation-ai.json with
-// its own storage, tokens, rate limits, fault injection and audit log, so the
-// tool can be tried and tested with no token and no network.
+// Package sim is a sandbox that behaves like HighLevel's API: an
+// http.Handler serving the 12 endpoints of apps/conversation-ai.json, the
+// agency endpoints of apps/oauth.json and apps/locations.json (location
+// tokens from an agency token, sub-account lists) and the lookup lists
+// agents' actions refer to (workflows, calendars, custom fields, users,
+// knowledge bases), with its own storage (an embedded SQLite database),
+// tokens, rate limits, fault injection and audit log, so the tool can be
+// tried and tested with no token and no network. Seed files (LoadSeed) load
+// companies, locations, lookups, agents and known messages in bulk.
 //
-// The sandbox follows the OpenAPI document, not agentform's client: it decodes
-// request bodies itself and answers with the documented shapes.
+// The sandbox follows the OpenAPI documents, not agentform's client: it
+// decodes request bodies itself and answers with the documented shapes.
 //
 // # Choices where the documents are silent
 //

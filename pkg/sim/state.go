@@ -65,33 +65,6 @@ func (a *AgentState) action(id string) *ActionState {
 	return nil
 }
 
-// clone deep-copies a, so callers of AgentsOf cannot touch the store.
-func (a *AgentState) clone() AgentState {
-	c := *a
-	c.Channels = slices.Clone(a.Channels)
-	c.KnowledgeBaseIDs = slices.Clone(a.KnowledgeBaseIDs)
-	if a.SleepTime != nil {
-		v := *a.SleepTime
-		c.SleepTime = &v
-	}
-	c.SleepOnManualMessage = cloneBool(a.SleepOnManualMessage)
-	c.SleepOnWorkflowMessage = cloneBool(a.SleepOnWorkflowMessage)
-	c.Actions = make([]ActionState, len(a.Actions))
-	for i, act := range a.Actions {
-		c.Actions[i] = act
-		c.Actions[i].Details = deepCopy(act.Details).(map[string]any)
-	}
-	return c
-}
-
-func cloneBool(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	v := *b
-	return &v
-}
-
 // deepCopy copies JSON-shaped values (maps, slices, scalars).
 func deepCopy(v any) any {
 	switch t := v.(type) {

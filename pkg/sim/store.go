@@ -71,8 +71,7 @@ func (t *tx) insertToken(tok string, info tokenInfo) {
 		tok, info.Kind, info.Location, info.Company, joinScopes(info.Scopes), nanos(info.Expires))
 }
 
-// agentRow is the JSON kept in agents.data: AgentState without its actions
-// (isPrimary is kept in its own column, which wins).
+// encodeJSON encodes v for a data column.
 func encodeJSON(t *tx, v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -170,11 +169,10 @@ func (t *tx) agentsOf(location string) []*AgentState {
 	return out
 }
 
-// agentCount returns the number of agents of a location.
-func (t *tx) agentCount(location string) int {
-	var n int
-	t.row("SELECT count(*) FROM agents WHERE location_id = ?", []any{location}, &n)
-	return n
+// hasAgents reports whether a location has an agent.
+func (t *tx) hasAgents(location string) bool {
+	var one int
+	return t.row("SELECT 1 FROM agents WHERE location_id = ? LIMIT 1", []any{location}, &one)
 }
 
 // agentRowData is AgentState without actions, for agents.data.
