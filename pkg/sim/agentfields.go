@@ -128,6 +128,8 @@ func checkAgentRules(c *checker, a *AgentState) {
 		c.addf("waitTime must not be greater than %g when waitTimeUnit is %s", limit, a.WaitTimeUnit)
 	}
 	if a.SleepTime != nil {
+		// Silent in the document (kept choice, see the package doc): a
+		// sleepTime without its unit cannot be read, so it is refused.
 		if a.SleepTimeUnit == "" {
 			c.addf("sleepTimeUnit should not be empty when sleepTime is set")
 		} else if limit := maxSleep[a.SleepTimeUnit]; *a.SleepTime > limit {

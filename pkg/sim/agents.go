@@ -205,7 +205,8 @@ func (c *call) deleteAgent(id string) answer {
 	return reply(http.StatusOK, map[string]any{"success": true, "id": id})
 }
 
-// Search limits (the documents are silent).
+// Search limits. The documents are silent on both (kept choice, see the
+// package doc): limit=101 answers 422.
 const (
 	DefaultSearchLimit = 10
 	MaxSearchLimit     = 100
