@@ -11,17 +11,20 @@ import (
 	"os"
 	"strings"
 
+	"github.com/agentform/agentform/pkg/sim/krosai"
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite": pure Go, no cgo
 )
 
-// schemaVersion is the version of the tables below, kept in meta.
+// schemaVersion is the version of the tables below, kept in meta. Adding
+// tables (as krosai.Schema did) keeps the version: every statement is
+// idempotent, so an older database gains them on its next open.
 const schemaVersion = "1"
 
 // schema mirrors the service: companies and their locations (sub-accounts),
 // tokens, agents, actions, the per-location lookups (workflows, calendars,
 // custom fields, users, knowledge bases) and known generation messages.
 // Agents and actions keep their API fields as JSON in data; the columns are
-// what queries select and order on.
+// what queries select and order on. KrosAI's tables are krosai.Schema.
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS companies (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '');
@@ -161,7 +164,7 @@ func (d *database) migrate() error {
 		return fmt.Errorf("lock: %w", err)
 	}
 	err := func() error {
-		if _, err := d.conn.ExecContext(ctx, schema); err != nil {
+		if _, err := d.conn.ExecContext(ctx, schema+krosai.Schema); err != nil {
 			return fmt.Errorf("create tables: %w", err)
 		}
 		var v string

@@ -8,6 +8,14 @@
 // tried and tested with no token and no network. Seed files (LoadSeed) load
 // companies, locations, lookups, agents and known messages in bulk.
 //
+// The same server answers KrosAI's API (every path under /v1, which no
+// HighLevel path uses): agents, voice sessions, conversations, knowledge
+// bases and documents, with API keys bound to KrosAI accounts
+// (MintKrosAIKey), from the same database and under the same faults,
+// latency, rate limits (per account) and audit log (AuditEntry.Account).
+// Package krosai holds it, and its documentation every KrosAI choice; the
+// rest of this documentation is about HighLevel's paths.
+//
 // The sandbox follows the OpenAPI documents, not agentform's client: it
 // decodes request bodies itself and answers with the documented shapes.
 //
@@ -252,7 +260,10 @@
 //     Options.StatePath (the CLI's --state FILE), or an in-memory one when
 //     StatePath is "". Its tables mirror the service: companies, locations,
 //     tokens, agents, actions, lookups and generation messages; agents and
-//     actions keep their API fields as JSON.
+//     actions keep their API fields as JSON. KrosAI's tables (krosai_*:
+//     accounts, keys, agents, knowledge bases, documents, conversations,
+//     messages) live in the same database; a database from before KrosAI
+//     gains them when it is opened.
 //   - Every request runs in one transaction, committed before the answer is
 //     written (a request answered 4xx or 5xx is rolled back and writes
 //     nothing); no request rewrites the whole state. Write-ahead logging

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentform/agentform/pkg/sim/krosai"
 )
 
 // endpoint is one routed operation: its handler, the scope it needs ("" for
@@ -106,11 +108,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.record(entry)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	api := highLevel
+	if krosai.Owns(r.URL.Path) {
+		api = krosAI
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.maxBody))
 	hdr := http.Header{}
 
 	s.mu.Lock()
-	ans, fault := s.handleLocked(r, body, err, hdr, &entry)
+	ans, fault := s.handleLocked(api, r, body, err, hdr, &entry)
 	entry.Status, entry.Fault = ans.status, fault
 	if fault == FaultDrop || fault == FaultReset {
 		entry.Status = 0
@@ -131,24 +137,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(out)
 }
 
-// handleLocked runs the checks and the endpoint in one transaction,
+// vendorAPI is one of the APIs the server answers: its checks in their
+// order, its error shape and its request body limit.
+type vendorAPI struct {
+	checked func(s *Server, t *tx, r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry, dice roll, f Faults) (answer, string, bool)
+	fail    func(status int, message string) answer
+	maxBody int64
+}
+
+var (
+	highLevel = vendorAPI{checked: (*Server).checkedLocked, fail: fail, maxBody: maxBody}
+	krosAI    = vendorAPI{checked: (*Server).checkedKrosAILocked, fail: krosaiFail, maxBody: krosai.MaxRequestBody}
+)
+
+// handleLocked runs api's checks and the endpoint in one transaction,
 // committed before the answer is sent. It returns the answer and the fault
 // that applied, if any.
-func (s *Server) handleLocked(r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry) (answer, string) {
+func (s *Server) handleLocked(api vendorAPI, r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry) (answer, string) {
 	dice := s.rollLocked()
 	f := s.faults
 	t, err := s.db.begin(r.Method != http.MethodGet)
 	if err != nil {
-		return fail(http.StatusInternalServerError, "sandbox: "+err.Error()), ""
+		return api.fail(http.StatusInternalServerError, "sandbox: "+err.Error()), ""
 	}
-	ans, fault, reached := s.checkedLocked(t, r, body, readErr, hdr, entry, dice, f)
+	ans, fault, reached := api.checked(s, t, r, body, readErr, hdr, entry, dice, f)
 	if ans.status >= 400 {
 		t.rollback() // a refused request writes nothing
 	} else if err := t.end(); err != nil {
-		return fail(http.StatusInternalServerError, "sandbox: could not save its state: "+err.Error()), ""
+		return api.fail(http.StatusInternalServerError, "sandbox: could not save its state: "+err.Error()), ""
 	}
 	if t.err != nil && ans.status < 500 {
-		return fail(http.StatusInternalServerError, "sandbox: "+t.err.Error()), ""
+		return api.fail(http.StatusInternalServerError, "sandbox: "+t.err.Error()), ""
 	}
 	if reached && fault == "" && r.Method != http.MethodGet && dice.drop < f.Drop {
 		return ans, FaultDrop

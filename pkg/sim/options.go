@@ -44,18 +44,19 @@ func ParseAPIVersions(s string) ([]string, error) {
 // Options configure a Server. The zero value is an in-memory sandbox with the
 // documented rate limits and no faults.
 type Options struct {
-	// StatePath is the JSON state file; "" keeps state in memory only.
-	// Otherwise it is loaded by New and saved (atomic write and rename) after
-	// every write request and on Close.
+	// StatePath is the state database (SQLite, created when missing); ""
+	// keeps state in memory only. Every request commits before it is
+	// answered.
 	StatePath string
 	// Latency is added to every request.
 	Latency time.Duration
 	// RateLimit is the number of requests per RateWindow per location
-	// (default 100); negative disables rate limiting.
+	// (default 100), and per KrosAI account; negative disables rate limiting.
 	RateLimit int
 	// RateWindow is the rate-limit window (default 10s).
 	RateWindow time.Duration
-	// DailyLimit is the number of requests per UTC day per location (default 200000).
+	// DailyLimit is the number of requests per UTC day per location, and per
+	// KrosAI account (default 200000).
 	DailyLimit int
 	// Faults are the shares of requests hit by each fault.
 	Faults Faults
@@ -69,6 +70,11 @@ type Options struct {
 	// APIVersions are the accepted Version header values (default
 	// DefaultAPIVersions).
 	APIVersions []string
+	// KrosAIIndexDelay is how long a document uploaded to a KrosAI
+	// knowledge base stays "processing" on the clock Now (default
+	// krosai.DefaultIndexDelay, 2s); negative: no delay, the first read
+	// after the upload shows the outcome.
+	KrosAIIndexDelay time.Duration
 }
 
 func (o *Options) fill() {

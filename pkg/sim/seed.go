@@ -7,17 +7,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/agentform/agentform/pkg/sim/krosai"
 	"go.yaml.in/yaml/v3"
 )
 
 // Seed is the content of a seed file: companies (agencies), their locations
-// (sub-accounts), each location's lookups, agents and known messages.
+// (sub-accounts), each location's lookups, agents and known messages; and
+// KrosAI accounts with their knowledge bases, documents, agents and
+// conversations.
 type Seed struct {
 	Companies []SeedCompany `json:"companies" yaml:"companies"`
+	// KrosAIAccounts are KrosAI accounts (see krosai.SeedAccount), created
+	// when missing.
+	KrosAIAccounts []krosai.SeedAccount `json:"krosaiAccounts,omitempty" yaml:"krosaiAccounts"`
 
 	file string     // for messages
 	tree *yaml.Node // the YAML document, for line numbers; nil for JSON
@@ -66,11 +73,18 @@ type SeedGeneration struct {
 // SeedStats counts what LoadSeed wrote.
 type SeedStats struct {
 	Companies, Locations, Lookups, Agents, Actions, Generations int
+	// KrosAI counts the KrosAI accounts and what they hold.
+	KrosAI krosai.SeedStats
 }
 
 func (st SeedStats) String() string {
-	return fmt.Sprintf("%d companies, %d locations, %d lookup objects, %d agents, %d actions, %d messages",
+	out := fmt.Sprintf("%d companies, %d locations, %d lookup objects, %d agents, %d actions, %d messages",
 		st.Companies, st.Locations, st.Lookups, st.Agents, st.Actions, st.Generations)
+	if k := st.KrosAI; k.Accounts > 0 {
+		out += fmt.Sprintf("; %d KrosAI accounts: %d knowledge bases, %d documents, %d agents, %d conversations, %d messages",
+			k.Accounts, k.KnowledgeBases, k.Documents, k.Agents, k.Conversations, k.Messages)
+	}
+	return out
 }
 
 // ReadSeedFile reads a seed file: YAML, or JSON (a file starting with "{"
@@ -240,6 +254,12 @@ func (s *Server) LoadSeed(seed *Seed) (SeedStats, error) {
 					return t.err
 				}
 			}
+		}
+		var err error
+		st.KrosAI, err = krosai.LoadSeed(krosaiDB{t}, seed.KrosAIAccounts, krosai.SeedEnv{Now: now, Dir: filepath.Dir(seed.file),
+			Where: func(p ...any) string { return seed.where(append([]any{"krosaiAccounts"}, p...)...) }})
+		if err != nil {
+			return err
 		}
 		return t.err
 	})

@@ -40,6 +40,7 @@ type AuditEntry struct {
 	Status   int    // 0 when the connection was dropped or reset
 	Location string // "" when the token was missing or unknown, or an agency token
 	Company  string // the company of an agency token (or of a location token minted from one)
+	Account  string // the KrosAI account of the API key on a KrosAI path; "" when missing or unknown
 	Fault    string // one of the Fault* kinds, "" when none applied
 }
 
