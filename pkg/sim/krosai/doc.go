@@ -125,7 +125,8 @@
 //     byte more answers 413 (as does a body over MaxRequestBody). The type
 //     is judged by the file name's extension, in any case: .pdf, .txt,
 //     .docx or .md, else 400; the part's Content-Type is ignored and the
-//     document's content_type is the extension's (DocumentTypes). The body
+//     document's content_type is the extension's (application/pdf,
+//     text/plain, the DOCX type, text/markdown). The body
 //     must be multipart/form-data with exactly one part, "file", carrying a
 //     file name (another part, a second file or none answer 400). The same
 //     name twice makes a second document. The answer says "processing";

@@ -219,7 +219,7 @@ type part struct {
 }
 
 // multipartBody builds a multipart/form-data body.
-func multipartBody(t *testing.T, parts ...part) (body []byte, contentType string) {
+func multipartBody(t testing.TB, parts ...part) (body []byte, contentType string) {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)

@@ -23,9 +23,10 @@ const (
 	DocumentError      = "error"
 )
 
-// DocumentTypes maps the accepted file extensions (lower case) to the
-// content type a document of that kind is recorded with.
-var DocumentTypes = map[string]string{
+// documentTypes maps the accepted file extensions (lower case) to the
+// content type a document of that kind is recorded with (see the package
+// documentation, 14).
+var documentTypes = map[string]string{
 	".pdf":  "application/pdf",
 	".txt":  "text/plain",
 	".md":   "text/markdown",
@@ -182,7 +183,7 @@ func (d *document) json(now time.Time) documentJSON {
 func newDocument(kb, name string, content []byte, now time.Time, cfg Config) *document {
 	ext := strings.ToLower(filepath.Ext(name))
 	sum := sha256.Sum256(content)
-	d := &document{ID: "doc-" + newUUID(), KnowledgeBaseID: kb, Name: name, ContentType: DocumentTypes[ext],
+	d := &document{ID: "doc-" + newUUID(), KnowledgeBaseID: kb, Name: name, ContentType: documentTypes[ext],
 		Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: now,
 		ReadyAt: now.Add(cfg.indexDelay()), Outcome: DocumentReady}
 	if reason := unreadable(ext, content); reason != "" {
@@ -287,7 +288,7 @@ func readUpload(contentType string, body []byte) (name string, content []byte, b
 		return refuse(http.StatusBadRequest, "The file part needs a file name")
 	case utf8.RuneCountInString(name) > 255:
 		return refuse(http.StatusBadRequest, "The file name must be at most 255 characters")
-	case DocumentTypes[ext] == "":
+	case documentTypes[ext] == "":
 		return refuse(http.StatusBadRequest, "Unsupported file type %q: upload a PDF, TXT, DOCX or MD file", ext)
 	}
 	return name, content, nil

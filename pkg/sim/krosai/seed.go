@@ -233,7 +233,7 @@ func (l *seedLoader) document(kb string, sd *SeedDocument, seen map[string]bool,
 		name = filepath.Base(sd.File)
 	}
 	ext := strings.ToLower(filepath.Ext(name))
-	if strings.TrimSpace(name) == "" || name == "." || DocumentTypes[ext] == "" {
+	if strings.TrimSpace(name) == "" || name == "." || documentTypes[ext] == "" {
 		return fmt.Errorf("%s: file name %q: want a .pdf, .txt, .docx or .md file", l.at(append(p, "name")...), name)
 	}
 	if len(content) > MaxDocumentSize {
