@@ -68,7 +68,7 @@ type globals struct {
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.
-const defaultSandboxState = ".agentform/sandbox.json"
+const defaultSandboxState = ".agentform/sandbox.db"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"

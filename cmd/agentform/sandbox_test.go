@@ -19,7 +19,7 @@ func sandboxNoEnv(string) (string, bool) { return "", false }
 // token command while it serves, makes requests, stops it and checks the
 // state was saved.
 func TestSandboxServeAndToken(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "sandbox.json")
+	state := filepath.Join(t.TempDir(), "sandbox.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()
@@ -93,6 +93,7 @@ func TestSandboxFlagErrors(t *testing.T) {
 	}{
 		{"bad faults", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--faults", "5xx=3"}, "--faults"},
 		{"bad rate limit", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--rate-limit", "fast"}, "--rate-limit"},
+		{"bad api versions", []string{"sandbox", "serve", "--addr", "127.0.0.1:0", "--api-versions", " , "}, "--api-versions"},
 		{"bad address", []string{"sandbox", "serve", "--addr", "not-an-address"}, "sandbox"},
 		{"bad scope", []string{"sandbox", "token", "--state", state, "--location", "x", "--scope", "admin"}, "--scope"},
 		{"token needs state", []string{"sandbox", "token", "--location", "x"}, "state"},

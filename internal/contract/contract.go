@@ -16,12 +16,19 @@
 //     https://services.leadconnectorhq.com as their server, and the sandbox and
 //     test servers listen elsewhere.
 //   - Authentication is checked for presence only: a non-empty
-//     "Authorization: Bearer <token>" header. Scopes are the server's business.
+//     "Authorization: Bearer <token>" header, or for KrosAI operations the
+//     X-API-Key header its document declares as the alternative. Scopes are
+//     the server's business.
 //   - The Version header is checked against the documents' enum (2021-04-15),
 //     so a client sending another Version is flagged.
-//   - Statuses the documents omit (403, 404, 429 and every 5xx) are checked
-//     against the common error shape: a JSON object whose numeric statusCode
-//     equals the HTTP status and whose message is a string.
+//   - Statuses HighLevel's documents omit (403, 404, 429 and every 5xx) are
+//     checked against the common error shape: a JSON object whose numeric
+//     statusCode equals the HTTP status and whose message is a string.
+//   - Statuses KrosAI's document omits (403, 404, 405, 413, 429 and every
+//     5xx) are checked against its Error schema, strictly: a JSON object
+//     whose detail is a string (an overlay in code, krosaiErrors; the
+//     document is not edited). An unknown route under /v1 answers 404 in
+//     that shape; a known KrosAI path with another method may answer 405.
 //   - Any other undocumented status is a violation.
 //
 // The "details" oneOf of action bodies: the seven detail DTOs declare no
@@ -40,6 +47,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -57,10 +65,12 @@ var Documents = []string{
 	"krosai/krosai.openapi.json",
 }
 
-// Doc is the loaded set of OpenAPI documents with a router for each.
+// Doc is the loaded set of OpenAPI documents with a router and an error
+// shape for each.
 type Doc struct {
 	specs   []*openapi3.T
 	routers []routers.Router
+	shapes  []errorShape
 }
 
 var (
@@ -101,6 +111,11 @@ func load() (*Doc, error) {
 		}
 		d.specs = append(d.specs, spec)
 		d.routers = append(d.routers, r)
+		shape := highLevelErrors
+		if strings.HasPrefix(name, "krosai/") {
+			shape = krosaiErrors
+		}
+		d.shapes = append(d.shapes, shape)
 	}
 	return d, nil
 }

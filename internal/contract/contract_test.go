@@ -301,3 +301,146 @@ func TestRecorderPassesTransportErrors(t *testing.T) {
 		t.Errorf("Exchanges() = %d after a failed round trip, want 0", n)
 	}
 }
+
+// TestValidateRequestKrosAI: KrosAI operations take a bearer key or the
+// X-API-Key header their document declares; HighLevel's keep Bearer only.
+func TestValidateRequestKrosAI(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := func(ct, body string) (*http.Request, string) {
+		r := httptest.NewRequest("POST", base+"/v1/knowledge-bases/kb-1/documents", nil)
+		r.Header.Set("Authorization", "Bearer kros_sandbox_x")
+		r.Header.Set("Content-Type", ct)
+		return r, body
+	}
+	const boundary = "XyZ"
+	part := func(name, filename, ct, content string) string {
+		h := fmt.Sprintf("--%s\r\nContent-Disposition: form-data; name=%q; filename=%q\r\n", boundary, name, filename)
+		if ct != "" {
+			h += "Content-Type: " + ct + "\r\n"
+		}
+		return h + "\r\n" + content + "\r\n"
+	}
+	end := "--" + boundary + "--\r\n"
+	mp := "multipart/form-data; boundary=" + boundary
+	tests := []struct {
+		name    string
+		req     func() (*http.Request, string)
+		wantErr string
+	}{
+		{"bearer", func() (*http.Request, string) { return newReq("GET", "/v1/agents", "", "Bearer kros_sandbox_x"), "" }, ""},
+		{"X-API-Key", func() (*http.Request, string) {
+			r := newReq("GET", "/v1/agents", "", "")
+			r.Header.Set("X-API-Key", "kros_sandbox_x")
+			return r, ""
+		}, ""},
+		{"no key", func() (*http.Request, string) { return newReq("GET", "/v1/agents", "", ""), "" }, "X-API-Key"},
+		{"empty X-API-Key", func() (*http.Request, string) {
+			r := newReq("GET", "/v1/agents", "", "")
+			r.Header.Set("X-API-Key", " ")
+			return r, ""
+		}, "X-API-Key"},
+		{"X-API-Key is not HighLevel's", func() (*http.Request, string) {
+			r := newReq("GET", "/conversation-ai/agents/abc", "2021-04-15", "")
+			r.Header.Set("X-API-Key", "tok")
+			return r, ""
+		}, "Authorization"},
+		{"create agent", func() (*http.Request, string) {
+			return newReq("POST", "/v1/agents", "", "Bearer k"), `{"name":"Support","knowledge_base_ids":["kb-1"]}`
+		}, ""},
+		{"create agent lacks name", func() (*http.Request, string) {
+			return newReq("POST", "/v1/agents", "", "Bearer k"), `{"language":"en"}`
+		}, "name"},
+		{"upload", func() (*http.Request, string) {
+			return upload(mp, part("file", "faq.md", "text/markdown", "# FAQ")+end)
+		}, ""},
+		{"upload of a PDF", func() (*http.Request, string) {
+			return upload(mp, part("file", "a.pdf", "application/pdf", "%PDF-1.4")+end)
+		}, ""},
+		{"upload of another type", func() (*http.Request, string) {
+			return upload(mp, part("file", "a.png", "image/png", "png")+end)
+		}, "image/png"},
+		{"upload with another part", func() (*http.Request, string) {
+			return upload(mp, part("file", "faq.md", "text/markdown", "# FAQ")+part("title", "", "", "x")+end)
+		}, "title"},
+		{"upload without file", func() (*http.Request, string) { return upload(mp, end) }, "file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, body := tt.req()
+			err := doc.ValidateRequest(req, []byte(body))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("want error containing %q, got %v", tt.wantErr, err)
+			}
+			if strings.Contains(err.Error(), "kros_sandbox_x") {
+				t.Errorf("key leaked into error: %v", err)
+			}
+		})
+	}
+}
+
+// TestValidateResponseKrosAI: KrosAI's undocumented statuses carry
+// {"detail": string}, not HighLevel's common shape, and HighLevel's keep
+// theirs.
+func TestValidateResponseKrosAI(t *testing.T) {
+	doc, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := `{"id":"a1","name":"n","description":null,"system_prompt":null,"language":"en","voice_id":null,` +
+		`"tts_provider":"krosaimlingual","stt_provider":"krosaimlingual","llm_model":"krosaimlingual",` +
+		`"knowledge_base_ids":[],"created_at":"2025-03-01T12:00:00Z","updated_at":"2025-03-01T12:00:00Z","created_by":"user-1"}`
+	tests := []struct {
+		name    string
+		method  string
+		path    string
+		status  int
+		body    string
+		wantErr string
+	}{
+		{"agent", "GET", "/v1/agents/a1", 200, agent, ""},
+		{"agent lacks knowledge_base_ids", "GET", "/v1/agents/a1", 200, strings.Replace(agent, `"knowledge_base_ids":[],`, "", 1), "knowledge_base_ids"},
+		{"agents are a bare array", "GET", "/v1/agents", 200, `{"agents":[]}`, "array"},
+		{"404 documented", "GET", "/v1/agents/a1", 404, `{"detail":"Agent not found"}`, ""},
+		{"429 detail", "GET", "/v1/agents", 429, `{"detail":"Rate limit exceeded"}`, ""},
+		{"429 in HighLevel's shape", "GET", "/v1/agents", 429, `{"statusCode":429,"message":"Too Many Requests"}`, "detail"},
+		{"429 detail not a string", "GET", "/v1/agents", 429, `{"detail":[{"msg":"x"}]}`, "detail is not a string"},
+		{"503 detail", "POST", "/v1/agents", 503, `{"detail":"Service Unavailable"}`, ""},
+		{"502 not JSON", "POST", "/v1/agents", 502, `<html>bad gateway</html>`, "JSON"},
+		{"403 on an operation that lists none", "GET", "/v1/conversations", 403, `{"detail":"no"}`, ""},
+		{"413 on create", "POST", "/v1/agents", 413, `{"detail":"Request body too large"}`, ""},
+		{"418 undocumented", "GET", "/v1/agents", 418, `{"detail":"teapot"}`, "not documented"},
+		{"404 to an unknown /v1 route", "GET", "/v1/knowledge-bases/kb1", 404, `{"detail":"Not Found"}`, ""},
+		{"404 to an unknown /v1 route in HighLevel's shape", "GET", "/v1/knowledge-bases/kb1", 404, `{"statusCode":404,"message":"Not Found"}`, "detail"},
+		{"405 to a known /v1 path", "PUT", "/v1/conversations/c1", 405, `{"detail":"Method Not Allowed"}`, ""},
+		{"405 without detail", "PUT", "/v1/conversations/c1", 405, `{}`, "detail"},
+		{"200 to a method not listed", "PUT", "/v1/conversations/c1", 200, `{}`, ErrNoRoute.Error()},
+		{"405 to an unknown /v1 path", "PUT", "/v1/nothing", 405, `{"detail":"Method Not Allowed"}`, ErrNoRoute.Error()},
+		{"HighLevel 405 stays a violation", "PATCH", "/conversation-ai/agents/a1", 405, `{"statusCode":405,"message":"x"}`, ErrNoRoute.Error()},
+		{"HighLevel 429 keeps its shape", "GET", "/conversation-ai/agents/a1", 429, `{"detail":"slow down"}`, "statusCode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := newReq(tt.method, tt.path, "", "Bearer k")
+			h := http.Header{"Content-Type": {"application/json"}}
+			err := doc.ValidateResponse(req, tt.status, h, []byte(tt.body))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("want error containing %q, got %v", tt.wantErr, err)
+			}
+		})
+	}
+}

@@ -14,26 +14,33 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// route finds the operation a request addresses in any of the documents.
-func (d *Doc) route(req *http.Request) (*routers.Route, map[string]string, error) {
-	for _, r := range d.routers {
+// errMethodNotAllowed is the error of a request whose path a document has,
+// for other methods only.
+var errMethodNotAllowed = errors.New("method not allowed by the API documents")
+
+// route finds the operation a request addresses in any of the documents,
+// and the index of the document. For errMethodNotAllowed the index is the
+// document that has the path.
+func (d *Doc) route(req *http.Request) (*routers.Route, map[string]string, int, error) {
+	for i, r := range d.routers {
 		route, params, err := r.FindRoute(req)
 		if err == nil {
-			return route, params, nil
+			return route, params, i, nil
 		}
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			return nil, nil, fmt.Errorf("%s %s: method not allowed by the API documents", req.Method, req.URL.Path)
+			return nil, nil, i, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, errMethodNotAllowed)
 		}
 	}
-	return nil, nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrNoRoute)
+	return nil, nil, -1, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrNoRoute)
 }
 
-// requestInput builds the kin-openapi input for req with body as its body.
-// The caller's request is not modified.
-func (d *Doc) requestInput(req *http.Request, body []byte) (*openapi3filter.RequestValidationInput, error) {
-	route, params, err := d.route(req)
+// requestInput builds the kin-openapi input for req with body as its body,
+// and returns the index of the document routing it (see route). The
+// caller's request is not modified.
+func (d *Doc) requestInput(req *http.Request, body []byte) (*openapi3filter.RequestValidationInput, int, error) {
+	route, params, i, err := d.route(req)
 	if err != nil {
-		return nil, err
+		return nil, i, err
 	}
 	clone := req.Clone(context.Background())
 	clone.Body = io.NopCloser(bytes.NewReader(body))
@@ -45,16 +52,25 @@ func (d *Doc) requestInput(req *http.Request, body []byte) (*openapi3filter.Requ
 		Options: &openapi3filter.Options{
 			MultiError:          true,
 			SkipSettingDefaults: true,
-			AuthenticationFunc:  checkBearer,
+			AuthenticationFunc:  checkAuth,
 		},
-	}, nil
+	}, i, nil
 }
 
-// checkBearer accepts any non-empty bearer token; the token itself never
-// appears in the error.
-func checkBearer(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	h := in.RequestValidationInput.Request.Header.Get("Authorization")
-	scheme, token, ok := strings.Cut(h, " ")
+// checkAuth checks the presence of one security scheme's credential: a
+// non-empty "Authorization: Bearer" header for http bearer schemes, the
+// named header for apiKey header schemes (KrosAI's X-API-Key). A request
+// passes when one of its operation's alternatives does. The credential
+// itself never appears in the error.
+func checkAuth(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	h := in.RequestValidationInput.Request.Header
+	if s := in.SecurityScheme; s != nil && s.Type == "apiKey" && s.In == "header" {
+		if strings.TrimSpace(h.Get(s.Name)) == "" {
+			return fmt.Errorf("missing %s header", s.Name)
+		}
+		return nil
+	}
+	scheme, token, ok := strings.Cut(h.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return errors.New("missing or malformed Authorization: Bearer header")
 	}
@@ -65,7 +81,7 @@ func checkBearer(_ context.Context, in *openapi3filter.AuthenticationInput) erro
 // keeps its own) against the operation it addresses: path, query and header
 // parameters (including the Version enum), the bearer header and the body.
 func (d *Doc) ValidateRequest(req *http.Request, body []byte) error {
-	in, err := d.requestInput(req, body)
+	in, _, err := d.requestInput(req, body)
 	if err != nil {
 		return err
 	}
@@ -76,28 +92,42 @@ func (d *Doc) ValidateRequest(req *http.Request, body []byte) error {
 }
 
 // ValidateResponse checks an answer to req against the document: documented
-// statuses against their schema, and 403, 404, 429 and 5xx against the common
-// error shape. Any other undocumented status is an error.
+// statuses against their schema, and the statuses a service sends without
+// documenting them (errorShape) against its error shape. Any other
+// undocumented status is an error.
 //
-// A 404 to a request no operation matches is checked against the common
-// error shape too: that is how a server answers an unknown route.
+// A 404 to a request no operation matches is checked against the error
+// shape of the document owning the path's first segment (HighLevel's when
+// none does): that is how a server answers an unknown route. A 405 to a
+// method a document does not list for a path it has is accepted, with the
+// document's error shape, when that shape allows 405 (KrosAI's).
 func (d *Doc) ValidateResponse(req *http.Request, status int, header http.Header, body []byte) error {
-	in, err := d.requestInput(req, nil)
-	if errors.Is(err, ErrNoRoute) && status == http.StatusNotFound {
-		if err := checkCommonError(status, body); err != nil {
+	in, i, err := d.requestInput(req, nil)
+	switch {
+	case errors.Is(err, ErrNoRoute) && status == http.StatusNotFound:
+		if err := d.shapes[d.ownerOf(req.URL.Path)].check(status, body); err != nil {
 			return fmt.Errorf("response 404 to %s %s: %w", req.Method, req.URL.Path, err)
 		}
 		return nil
-	}
-	if err != nil {
+	case status == http.StatusMethodNotAllowed && (errors.Is(err, ErrNoRoute) || errors.Is(err, errMethodNotAllowed)):
+		owner, known := d.pathOwner(req)
+		if !known || !d.shapes[owner].undocumented(status) {
+			return err
+		}
+		if err := d.shapes[owner].check(status, body); err != nil {
+			return fmt.Errorf("response 405 to %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		return nil
+	case err != nil:
 		return err
 	}
 	where := fmt.Sprintf("response %d to %s %s", status, req.Method, req.URL.Path)
 	if in.Route.Operation.Responses.Status(status) == nil && in.Route.Operation.Responses.Default() == nil {
-		if !commonErrorStatus(status) {
+		shape := d.shapes[i]
+		if !shape.undocumented(status) {
 			return fmt.Errorf("%s: status is not documented", where)
 		}
-		if err := checkCommonError(status, body); err != nil {
+		if err := shape.check(status, body); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		return nil
@@ -115,6 +145,63 @@ func (d *Doc) ValidateResponse(req *http.Request, status int, header http.Header
 	return nil
 }
 
+// pathOwner returns the index of the document with an operation on req's
+// path for another method.
+func (d *Doc) pathOwner(req *http.Request) (int, bool) {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == req.Method {
+			continue
+		}
+		other := req.Clone(context.Background())
+		other.Method = m
+		if _, _, i, err := d.route(other); err == nil {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// ownerOf returns the index of the document with a path sharing the first
+// segment of path, or 0 (HighLevel's Conversation AI document).
+func (d *Doc) ownerOf(path string) int {
+	first := firstSegment(path)
+	for i, spec := range d.specs {
+		if spec.Paths == nil {
+			continue
+		}
+		for _, p := range spec.Paths.InMatchingOrder() {
+			if firstSegment(p) == first {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+func firstSegment(path string) string {
+	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return seg
+}
+
+// errorShape is how a document's service answers the statuses its
+// operations do not list: which statuses, and the body they carry.
+type errorShape struct {
+	undocumented func(status int) bool
+	check        func(status int, body []byte) error
+}
+
+// highLevelErrors: 403, 404, 429 and every 5xx, with the common error shape.
+var highLevelErrors = errorShape{undocumented: commonErrorStatus, check: checkCommonError}
+
+// krosaiErrors is an overlay, in code, on krosai.openapi.json (the document
+// itself stays as written): its operations list no 429 and no 5xx but 500,
+// yet the service rate-limits (the Authentication page says so) and sits
+// behind proxies that answer 502 and 503; its unknown routes answer 404, a
+// known path with another method 405, and an oversized body 413. Those
+// answers carry the document's Error schema, checked strictly here:
+// {"detail": "<string>"}.
+var krosaiErrors = errorShape{undocumented: krosaiErrorStatus, check: checkDetailError}
+
 // commonErrorStatus reports whether status is one the documents omit but the
 // service sends with the common error shape.
 func commonErrorStatus(status int) bool {
@@ -125,6 +212,34 @@ func commonErrorStatus(status int) bool {
 		return true
 	}
 	return false
+}
+
+// krosaiErrorStatus reports whether status is one KrosAI's document omits
+// but the service sends with its error shape.
+func krosaiErrorStatus(status int) bool {
+	switch status {
+	case http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
+		return true
+	}
+	return commonErrorStatus(status)
+}
+
+// checkDetailError checks KrosAI's error shape: a JSON object whose detail
+// is a string.
+func checkDetailError(_ int, body []byte) error {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return fmt.Errorf("error body is not a JSON object: %w", err)
+	}
+	raw, ok := obj["detail"]
+	if !ok {
+		return errors.New("error body lacks detail")
+	}
+	var detail string
+	if err := json.Unmarshal(raw, &detail); err != nil {
+		return fmt.Errorf("error body detail is not a string: %w", err)
+	}
+	return nil
 }
 
 // checkCommonError checks the common error shape: a JSON object with a

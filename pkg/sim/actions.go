@@ -2,7 +2,7 @@ package sim
 
 import (
 	"net/http"
-	"slices"
+	"time"
 )
 
 // actionData is ActionDataDTO.
@@ -38,10 +38,11 @@ func (c *call) readAction(agent *AgentState) (name, typ string, details map[stri
 	d, dOK := o.object("details", true)
 	if typOK && dOK {
 		other := func(id string) bool {
-			a := c.s.agents[id]
-			return a != nil && a.LocationID == c.location && a.ID != agent.ID
+			l, ok := c.t.agentLocation(id)
+			return ok && l == c.location && id != agent.ID
 		}
 		details = checkDetails(&chk, typ, d, other)
+		c.checkActionRefs(&chk, typ, details)
 	}
 	if chk.failed() {
 		ans := unprocessable(chk.msgs)
@@ -60,12 +61,16 @@ func (c *call) createAction(agentID string) answer {
 		return *bad
 	}
 	now := c.s.opts.Now()
-	agent.Actions = append(agent.Actions, ActionState{
-		ID: c.s.newIDLocked(), AgentID: agent.ID, Name: name, Type: typ, Details: details, CreatedAt: now, UpdatedAt: now,
-	})
+	act := ActionState{ID: c.t.newID(), AgentID: agent.ID, Name: name, Type: typ, Details: details, CreatedAt: now, UpdatedAt: now}
+	c.t.insertAction(c.location, &act)
+	c.touch(agent, now)
+	return reply(http.StatusCreated, actionAnswer{Data: toActionData(&act), Success: true})
+}
+
+// touch records that an agent's actions changed at now.
+func (c *call) touch(agent *AgentState, now time.Time) {
 	agent.UpdatedAt = now
-	c.s.dirty = true
-	return reply(http.StatusCreated, actionAnswer{Data: toActionData(&agent.Actions[len(agent.Actions)-1]), Success: true})
+	c.t.updateAgentRow(agent)
 }
 
 func (c *call) listActions(agentID string) answer {
@@ -113,8 +118,8 @@ func (c *call) updateAction(agentID, actionID string) answer {
 	}
 	now := c.s.opts.Now()
 	act.Name, act.Type, act.Details, act.UpdatedAt = name, typ, details, now
-	agent.UpdatedAt = now
-	c.s.dirty = true
+	c.t.updateAction(act)
+	c.touch(agent, now)
 	return reply(http.StatusOK, actionAnswer{Data: toActionData(act), Success: true})
 }
 
@@ -123,9 +128,8 @@ func (c *call) deleteAction(agentID, actionID string) answer {
 	if bad != nil {
 		return *bad
 	}
-	agent.Actions = slices.DeleteFunc(agent.Actions, func(a ActionState) bool { return a.ID == actionID })
-	agent.UpdatedAt = c.s.opts.Now()
-	c.s.dirty = true
+	c.t.deleteAction(actionID)
+	c.touch(agent, c.s.opts.Now())
 	return reply(http.StatusOK, actionAnswer{Data: map[string]string{"id": actionID}, Success: true})
 }
 
@@ -172,8 +176,8 @@ func (c *call) updateFollowupSettings(agentID string) answer {
 		d["followupSettings"] = deepCopy(settings.m)
 		act.Details = d
 		act.UpdatedAt = now
+		c.t.updateAction(act)
 	}
-	agent.UpdatedAt = now
-	c.s.dirty = true
+	c.touch(agent, now)
 	return reply(http.StatusOK, actionAnswer{Data: toActionData(targets[0]), Success: true})
 }

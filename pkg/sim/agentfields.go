@@ -128,18 +128,17 @@ func checkAgentRules(c *checker, a *AgentState) {
 		c.addf("waitTime must not be greater than %g when waitTimeUnit is %s", limit, a.WaitTimeUnit)
 	}
 	if a.SleepTime != nil {
+		// Silent in the document (kept choice, see the package doc): a
+		// sleepTime without its unit cannot be read, so it is refused.
 		if a.SleepTimeUnit == "" {
 			c.addf("sleepTimeUnit should not be empty when sleepTime is set")
 		} else if limit := maxSleep[a.SleepTimeUnit]; *a.SleepTime > limit {
 			c.addf("sleepTime must not be greater than %g when sleepTimeUnit is %s", limit, a.SleepTimeUnit)
 		}
 	}
-	if a.SleepEnabled {
-		if a.SleepTime == nil {
-			c.addf("sleepTime should not be empty when sleepEnabled is true")
-		}
-		if a.SleepTimeUnit == "" {
-			c.addf("sleepTimeUnit should not be empty when sleepEnabled is true")
-		}
+	// sleepEnabled true with sleepTime null (or never set) is an indefinite
+	// sleep, as the document says; a set sleepTime needs its unit.
+	if a.SleepEnabled && a.SleepTime != nil && a.SleepTimeUnit == "" {
+		c.addf("sleepTimeUnit should not be empty when sleepEnabled is true")
 	}
 }

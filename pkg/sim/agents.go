@@ -2,14 +2,18 @@ package sim
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// call is one request that passed authentication, with the state lock held.
+// call is one request that passed authentication, with the state lock held
+// and its transaction open.
 type call struct {
 	s        *Server
+	t        *tx
 	r        *http.Request
+	tok      tokenInfo
 	location string
 	body     []byte
 }
@@ -58,8 +62,12 @@ type listItem struct {
 	UpdatedAt string     `json:"updatedAt"`
 }
 
+// goalObject is the search item's goal in the document's example shape:
+// {"prompt": "...", "type": "custom", "actionId": null}.
 type goalObject struct {
-	Text string `json:"text"`
+	Prompt   string  `json:"prompt"`
+	Type     string  `json:"type"`
+	ActionID *string `json:"actionId"`
 }
 
 // searchBody is SearchEmployeeResponseDTO.
@@ -107,14 +115,14 @@ func toAgentBody(a *AgentState) agentBody {
 }
 
 func toListItem(a *AgentState) listItem {
-	return listItem{agentCommon: toCommon(a), Goal: goalObject{Text: a.Goal},
+	return listItem{agentCommon: toCommon(a), Goal: goalObject{Prompt: a.Goal, Type: "custom"},
 		CreatedAt: stampTime(a.CreatedAt), UpdatedAt: stampTime(a.UpdatedAt)}
 }
 
 // agent resolves an agent id for the caller's location: 400 when unknown,
 // 403 when it belongs to another location.
 func (c *call) agent(id string) (*AgentState, *answer) {
-	a := c.s.agents[id]
+	a := c.t.agent(id)
 	if a == nil {
 		ans := noAgent(id)
 		return nil, &ans
@@ -126,13 +134,6 @@ func (c *call) agent(id string) (*AgentState, *answer) {
 	return a, nil
 }
 
-// makePrimaryLocked leaves a as the location's only primary agent.
-func (c *call) makePrimaryLocked(a *AgentState) {
-	for _, other := range c.s.st.location(c.location, true).Agents {
-		other.IsPrimary = other == a
-	}
-}
-
 func (c *call) createAgent() answer {
 	body, bad := decodeObject(c.body)
 	if bad != nil {
@@ -141,19 +142,18 @@ func (c *call) createAgent() answer {
 	a := newAgentDefaults()
 	var chk checker
 	applyAgentFields(&chk, body, a, true)
+	c.checkAgentRefs(&chk, a)
 	if chk.failed() {
 		return unprocessable(chk.msgs)
 	}
 	now := c.s.opts.Now()
-	a.ID, a.LocationID, a.CreatedAt, a.UpdatedAt = c.s.newIDLocked(), c.location, now, now
-	loc := c.s.st.location(c.location, true)
-	first := len(loc.Agents) == 0
-	loc.Agents[a.ID] = a
-	c.s.agents[a.ID] = a
-	if first || a.IsPrimary {
-		c.makePrimaryLocked(a)
+	a.ID, a.LocationID, a.CreatedAt, a.UpdatedAt = c.t.newID(), c.location, now, now
+	explicit := a.IsPrimary
+	a.IsPrimary = explicit || !c.t.hasAgents(c.location)
+	c.t.insertAgent(a)
+	if explicit {
+		c.t.makePrimary(c.location, a.ID)
 	}
-	c.s.dirty = true
 	return reply(http.StatusCreated, toAgentBody(a))
 }
 
@@ -174,20 +174,20 @@ func (c *call) updateAgent(id string) answer {
 	if bad != nil {
 		return *bad
 	}
-	next := a.clone()
 	var chk checker
-	applyAgentFields(&chk, body, &next, false)
+	wasPrimary := a.IsPrimary
+	applyAgentFields(&chk, body, a, false)
+	if _, given := body["knowledgeBaseIds"]; given {
+		c.checkAgentRefs(&chk, a)
+	}
 	if chk.failed() {
 		return unprocessable(chk.msgs)
 	}
-	wasPrimary := a.IsPrimary
-	next.Actions = a.Actions // clone copied them; keep the stored ones
-	next.UpdatedAt = c.s.opts.Now()
-	*a = next
+	a.UpdatedAt = c.s.opts.Now()
+	c.t.updateAgentRow(a)
 	if a.IsPrimary && !wasPrimary {
-		c.makePrimaryLocked(a)
+		c.t.makePrimary(c.location, a.ID)
 	}
-	c.s.dirty = true
 	return reply(http.StatusOK, toAgentBody(a))
 }
 
@@ -196,19 +196,17 @@ func (c *call) deleteAgent(id string) answer {
 	if bad != nil {
 		return *bad
 	}
-	loc := c.s.st.location(c.location, true)
-	delete(loc.Agents, id)
-	delete(c.s.agents, id)
+	c.t.deleteAgent(id)
 	if a.IsPrimary {
-		if rest := loc.sortedAgents(); len(rest) > 0 {
-			c.makePrimaryLocked(rest[0])
+		if next, ok := c.t.oldestAgent(c.location); ok {
+			c.t.makePrimary(c.location, next)
 		}
 	}
-	c.s.dirty = true
 	return reply(http.StatusOK, map[string]any{"success": true, "id": id})
 }
 
-// Search limits (the documents are silent).
+// Search limits. The documents are silent on both (kept choice, see the
+// package doc): limit=101 answers 422.
 const (
 	DefaultSearchLimit = 10
 	MaxSearchLimit     = 100
@@ -229,16 +227,14 @@ func (c *call) searchAgents() answer {
 		}
 		limit = n
 	}
-	all := c.s.st.location(c.location, false).sortedAgents()
+	all := c.t.agentsOf(c.location)
 	start := 0
 	if after := q.Get("startAfter"); after != "" {
-		a := c.s.agents[after]
-		if a == nil || a.LocationID != c.location {
+		i := slices.IndexFunc(all, func(a *AgentState) bool { return a.ID == after })
+		if i < 0 {
 			return noAgent(after)
 		}
-		for start < len(all) && byCreation(all[start], a) <= 0 {
-			start++
-		}
+		start = i + 1
 	}
 	needle := strings.ToLower(q.Get("query"))
 	page := []listItem{}

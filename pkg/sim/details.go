@@ -46,6 +46,8 @@ func checkDetails(c *checker, typ string, d obj, agentExists func(string) bool) 
 func (dc detailsChecker) triggerWorkflow() {
 	o := dc.o
 	o.only("workflowIds", "triggerCondition", "triggerMessage")
+	// Silent in the document (kept choice): a trigger with no workflow to
+	// trigger is refused.
 	if ids, ok := o.strs("workflowIds", true); ok {
 		o.minItems("workflowIds", ids, 1)
 	}

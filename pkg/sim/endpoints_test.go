@@ -131,11 +131,14 @@ func TestEndpointsHappyPath(t *testing.T) {
 	if _, has := item["personality"]; has {
 		t.Error("search items must not carry personality")
 	}
-	if goal, _ := item["goal"].(map[string]any); goal["text"] != "sell" {
-		t.Errorf("search item goal = %v, want {text: sell}", item["goal"])
+	if goal, _ := item["goal"].(map[string]any); goal["prompt"] != "sell" || goal["type"] != "custom" {
+		t.Errorf("search item goal = %v, want {prompt: sell, type: custom, actionId: null}", item["goal"])
 	}
 
-	// 10. generation details.
+	// 10. generation details of a known message.
+	if _, err := e.s.AddGeneration(loc, "msg123", nil); err != nil {
+		t.Fatal(err)
+	}
 	gen := e.do("GET", "/conversation-ai/generations?messageId=msg123&source=conversation", e.ro, nil).must(t, 200)
 	again := e.do("GET", "/conversation-ai/generations?messageId=msg123&source=conversation", e.ro, nil).must(t, 200)
 	if string(gen.raw) != string(again.raw) || gen.str("responseMessage") == "" {

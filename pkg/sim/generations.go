@@ -5,20 +5,55 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
-// generationBody is FetchAIResponseDetailsResponseDTO.
-type generationBody struct {
-	Prompt          string           `json:"prompt"`
-	Intent          string           `json:"intent"`
-	ResponseMessage string           `json:"responseMessage"`
-	FAQs            []map[string]any `json:"faqs"`
-	Website         []map[string]any `json:"website"`
-	AgentID         string           `json:"agentId,omitempty"`
-	Input           string           `json:"input"`
-	ActionLogs      []map[string]any `json:"actionLogs"`
-	History         []map[string]any `json:"history"`
-	Mode            string           `json:"mode"`
+// Generation is what GET /conversation-ai/generations answers for a message
+// (FetchAIResponseDetailsResponseDTO), its sub-items in the document's
+// example shapes.
+type Generation struct {
+	Prompt          string              `json:"prompt" yaml:"prompt"`
+	Intent          string              `json:"intent,omitempty" yaml:"intent"`
+	ResponseMessage string              `json:"responseMessage" yaml:"responseMessage"`
+	FAQs            []GenerationChunk   `json:"faqs" yaml:"faqs"`
+	Website         []GenerationChunk   `json:"website" yaml:"website"`
+	AgentID         string              `json:"agentId,omitempty" yaml:"agentId"`
+	Input           string              `json:"input,omitempty" yaml:"input"`
+	ActionLogs      []map[string]any    `json:"actionLogs" yaml:"actionLogs"`
+	History         []GenerationMessage `json:"history" yaml:"history"`
+	Mode            string              `json:"mode,omitempty" yaml:"mode"`
+}
+
+// GenerationChunk is one FAQ chunk ({id, content, title}) or website chunk
+// ({id, content, url}) a generation used.
+type GenerationChunk struct {
+	ID      string `json:"id" yaml:"id"`
+	Content string `json:"content" yaml:"content"`
+	Title   string `json:"title,omitempty" yaml:"title"`
+	URL     string `json:"url,omitempty" yaml:"url"`
+}
+
+// GenerationMessage is one turn of a generation's history.
+type GenerationMessage struct {
+	Role    string `json:"role" yaml:"role"`
+	Content string `json:"content" yaml:"content"`
+}
+
+// normalized returns g with nil lists as empty ones, as the API answers.
+func (g Generation) normalized() Generation {
+	if g.FAQs == nil {
+		g.FAQs = []GenerationChunk{}
+	}
+	if g.Website == nil {
+		g.Website = []GenerationChunk{}
+	}
+	if g.ActionLogs == nil {
+		g.ActionLogs = []map[string]any{}
+	}
+	if g.History == nil {
+		g.History = []GenerationMessage{}
+	}
+	return g
 }
 
 var sampleInputs = []string{
@@ -39,8 +74,49 @@ var sampleReplies = []string{
 	"Yes, the first consultation is free. Would you like me to send you the booking link?",
 }
 
-// generation answers GET /conversation-ai/generations: a record derived from
-// the message id and the location's agents, the same every time.
+// sampleGeneration derives a plausible record for a message from the
+// location's agents (sorted by creation): the same inputs give the same record.
+func sampleGeneration(location, messageID string, agents []*AgentState) Generation {
+	sum := sha256.Sum256([]byte(location + "\x00" + messageID))
+	pick := func(i, n int) int { return int(binary.BigEndian.Uint32(sum[i*4:]) % uint32(n)) }
+	g := Generation{Mode: "off", Intent: "answer the contact's question"}
+	n := pick(0, len(sampleInputs))
+	g.Input, g.ResponseMessage = sampleInputs[n], sampleReplies[n]
+	personality, instructions := "", ""
+	if len(agents) > 0 {
+		a := agents[pick(1, len(agents))]
+		g.AgentID, g.Mode, personality, instructions = a.ID, a.Mode, a.Personality, a.Instructions
+		if a.Goal != "" {
+			g.Intent = a.Goal
+		}
+		for _, act := range a.Actions {
+			if act.Type != "updateContactField" {
+				continue
+			}
+			field, _ := act.Details["contactFieldId"].(string)
+			g.ActionLogs = append(g.ActionLogs, map[string]any{
+				"contactUpdateAction": []any{map[string]any{"fieldId": field, "value": "Jordan Lee"}},
+			})
+			break
+		}
+	}
+	g.Prompt = fmt.Sprintf("Personality:\n%s,\n\nIntent:\n%s\n\nAdditional Information:\n%s",
+		strings.TrimSpace(personality), g.Intent, strings.TrimSpace(instructions))
+	g.FAQs = []GenerationChunk{{ID: fmt.Sprintf("chunk_%d", pick(2, 1000)),
+		Content: "We are open Monday to Friday 9am-6pm and Saturday 9am-1pm.", Title: "Opening hours FAQ"}}
+	g.Website = []GenerationChunk{{ID: fmt.Sprintf("chunk_%d", pick(3, 1000)),
+		Content: "Book online any time; the first consultation is free.", URL: "https://example.com/booking"}}
+	g.History = []GenerationMessage{{Role: "user", Content: g.Input}, {Role: "assistant", Content: g.ResponseMessage}}
+	return g.normalized()
+}
+
+// noGeneration is the answer for a message id the location does not have.
+func noGeneration(id string) answer {
+	return badRequest("No AI generation found for the messageId: %s", id)
+}
+
+// generation answers GET /conversation-ai/generations with the record stored
+// for the message (AddGeneration, or the seed file).
 func (c *call) generation() answer {
 	q := c.r.URL.Query()
 	var msgs []string
@@ -54,41 +130,9 @@ func (c *call) generation() answer {
 	if len(msgs) > 0 {
 		return unprocessable(msgs)
 	}
-	sum := sha256.Sum256([]byte(c.location + "\x00" + messageID))
-	pick := func(i, n int) int { return int(binary.BigEndian.Uint32(sum[i*4:]) % uint32(n)) }
-
-	g := generationBody{
-		FAQs: []map[string]any{}, Website: []map[string]any{}, ActionLogs: []map[string]any{},
-		Mode: "off", Intent: "answer the contact's question",
+	g, ok := c.t.generation(c.location, messageID)
+	if !ok {
+		return noGeneration(messageID)
 	}
-	n := pick(0, len(sampleInputs))
-	g.Input, g.ResponseMessage = sampleInputs[n], sampleReplies[n]
-	agents := c.s.st.location(c.location, false).sortedAgents()
-	var name, personality, instructions string
-	if len(agents) > 0 {
-		a := agents[pick(1, len(agents))]
-		g.AgentID, g.Mode, name, personality, instructions = a.ID, a.Mode, a.Name, a.Personality, a.Instructions
-		if a.Goal != "" {
-			g.Intent = a.Goal
-		}
-		if len(a.Actions) > 0 {
-			act := a.Actions[pick(2, len(a.Actions))]
-			g.ActionLogs = append(g.ActionLogs, map[string]any{
-				"actionId": act.ID, "actionType": act.Type, "actionName": act.Name, "triggered": pick(3, 2) == 1,
-			})
-		}
-	} else {
-		name = "Assistant"
-	}
-	g.Prompt = fmt.Sprintf("You are %s. Personality: %s\nGoal: %s\nInstructions: %s\nSource: %s\nContact: %s",
-		name, personality, g.Intent, instructions, source, g.Input)
-	g.FAQs = append(g.FAQs, map[string]any{
-		"question": "What are your opening hours?", "answer": "Monday to Friday 9am-6pm, Saturday 9am-1pm.",
-		"score": float64(pick(4, 50)+50) / 100,
-	})
-	g.History = []map[string]any{
-		{"role": "user", "content": g.Input, "messageId": messageID},
-		{"role": "assistant", "content": g.ResponseMessage},
-	}
-	return reply(http.StatusOK, g)
+	return reply(http.StatusOK, g.normalized())
 }

@@ -7,19 +7,29 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentform/agentform/pkg/sim/krosai"
 )
 
-// endpoint is one routed operation: its handler and the scope it needs.
+// endpoint is one routed operation: its handler, the scope it needs ("" for
+// none) and the token kinds it takes.
 type endpoint struct {
 	handle func(c *call) answer
 	scope  string
-	search bool // the search endpoint, which "truncated" hits
+	search bool   // the agent search endpoint, which "truncated" hits
+	auth   string // kindLocation (the default), kindAgency, or "any"
 }
 
-// route maps a method and path to one of the 12 endpoints.
+// route maps a method and path to an endpoint.
 func route(method, path string) (endpoint, bool) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
-	if len(segs) < 2 || segs[0] != "conversation-ai" || slices.Contains(segs, "") {
+	if slices.Contains(segs, "") {
+		return endpoint{}, false
+	}
+	if segs[0] != "conversation-ai" {
+		return routeFleet(method, segs)
+	}
+	if len(segs) < 2 {
 		return endpoint{}, false
 	}
 	read := func(h func(*call) answer) (endpoint, bool) { return endpoint{handle: h, scope: ScopeReadonly}, true }
@@ -98,11 +108,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.record(entry)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	api := highLevel
+	if krosai.Owns(r.URL.Path) {
+		api = krosAI
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, api.maxBody))
 	hdr := http.Header{}
 
 	s.mu.Lock()
-	ans, fault := s.handleLocked(r, body, err, hdr, &entry)
+	ans, fault := s.handleLocked(api, r, body, err, hdr, &entry)
 	entry.Status, entry.Fault = ans.status, fault
 	if fault == FaultDrop || fault == FaultReset {
 		entry.Status = 0
@@ -123,77 +137,102 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(out)
 }
 
-// handleLocked runs the checks and the endpoint. It returns the answer and
-// the fault that applied, if any.
-func (s *Server) handleLocked(r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry) (answer, string) {
-	now := entry.Time
+// vendorAPI is one of the APIs the server answers: its checks in their
+// order, its error shape and its request body limit.
+type vendorAPI struct {
+	checked func(s *Server, t *tx, r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry, dice roll, f Faults) (answer, string, bool)
+	fail    func(status int, message string) answer
+	maxBody int64
+}
+
+var (
+	highLevel = vendorAPI{checked: (*Server).checkedLocked, fail: fail, maxBody: maxBody}
+	krosAI    = vendorAPI{checked: (*Server).checkedKrosAILocked, fail: krosaiFail, maxBody: krosai.MaxRequestBody}
+)
+
+// handleLocked runs api's checks and the endpoint in one transaction,
+// committed before the answer is sent. It returns the answer and the fault
+// that applied, if any.
+func (s *Server) handleLocked(api vendorAPI, r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry) (answer, string) {
 	dice := s.rollLocked()
 	f := s.faults
-	info, known := s.tokenLocked(r)
-	entry.Location = info.Location // for the audit log, before any check
+	t, err := s.db.begin(r.Method != http.MethodGet)
+	if err != nil {
+		return api.fail(http.StatusInternalServerError, "sandbox: "+err.Error()), ""
+	}
+	ans, fault, reached := api.checked(s, t, r, body, readErr, hdr, entry, dice, f)
+	if ans.status >= 400 {
+		t.rollback() // a refused request writes nothing
+	} else if err := t.end(); err != nil {
+		return api.fail(http.StatusInternalServerError, "sandbox: could not save its state: "+err.Error()), ""
+	}
+	if t.err != nil && ans.status < 500 {
+		return api.fail(http.StatusInternalServerError, "sandbox: "+t.err.Error()), ""
+	}
+	if reached && fault == "" && r.Method != http.MethodGet && dice.drop < f.Drop {
+		return ans, FaultDrop
+	}
+	return ans, fault
+}
+
+// checkedLocked is handleLocked's body: the checks in the documented order,
+// then the endpoint.
+func (s *Server) checkedLocked(t *tx, r *http.Request, body []byte, readErr error, hdr http.Header, entry *AuditEntry, dice roll, f Faults) (ans answer, fault string, reached bool) {
+	info, known := s.tokenOf(t, r)
+	entry.Location, entry.Company = info.Location, info.Company // for the audit log, before any check
 	if dice.reset < f.Reset {
-		return answer{}, FaultReset
+		return answer{}, FaultReset, false
 	}
 	if dice.err5xx < f.Error5xx {
 		codes := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
-		return fail(codes[int(dice.err5xx/f.Error5xx*3)%3], "sandbox: injected server error"), Fault5xx
+		return fail(codes[int(dice.err5xx/f.Error5xx*3)%3], "sandbox: injected server error"), Fault5xx, false
 	}
 	ep, found := route(r.Method, r.URL.Path)
 	if !found {
-		return fail(http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path), ""
+		return fail(http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path), "", false
 	}
 	if !known {
-		return invalidToken(), ""
+		return invalidToken(), "", false
+	}
+	if !info.Expires.IsZero() && !entry.Time.Before(info.Expires) {
+		return expiredToken(), "", false
+	}
+	// Every authenticated request is counted in its location's one window,
+	// including one refused for its Version header, so the headers of
+	// consecutive answers always agree.
+	if admitted, wait := s.admitLocked(info.rateKey(), entry.Time, hdr); !admitted {
+		hdr.Set("Retry-After", retryAfter(wait))
+		return tooManyRequests(), "", false
 	}
 	if !slices.Contains(s.opts.APIVersions, r.Header.Get("Version")) {
-		s.currentHeadersLocked(info.Location, hdr)
-		return badRequest("Version header must be one of: %s", strings.Join(s.opts.APIVersions, ", ")), ""
-	}
-	if admitted, wait := s.admitLocked(info.Location, now, hdr); !admitted {
-		hdr.Set("Retry-After", retryAfter(wait))
-		return tooManyRequests(), ""
+		return badRequest("Version header must be one of: %s", strings.Join(s.opts.APIVersions, ", ")), "", false
 	}
 	if dice.r429 < f.RateLimit429 {
 		hdr.Set("Retry-After", "1")
-		return tooManyRequests(), Fault429
+		return tooManyRequests(), Fault429, false
 	}
-	if !slices.Contains(info.Scopes, ep.scope) {
-		return missingScope(), ""
+	if bad := authorize(ep, info); bad != nil {
+		return *bad, "", false
 	}
 	if readErr != nil {
-		return fail(http.StatusRequestEntityTooLarge, "request body too large"), ""
+		return fail(http.StatusRequestEntityTooLarge, "request body too large"), "", false
 	}
-	c := &call{s: s, r: r, location: info.Location, body: body}
-	ans := ep.handle(c)
-	if s.dirty {
-		if err := s.saveLocked(); err != nil {
-			ans = fail(http.StatusInternalServerError, "sandbox: could not save its state")
-		}
-	}
-	if r.Method != http.MethodGet && dice.drop < f.Drop {
-		return ans, FaultDrop
-	}
+	c := &call{s: s, t: t, r: r, tok: info, location: info.Location, body: body}
+	ans = ep.handle(c)
 	if sb, isSearch := ans.body.(searchBody); ep.search && isSearch && dice.truncated < f.Truncated {
-		return reply(ans.status, truncatedSearch{TotalCount: sb.TotalCount, Count: sb.Count, TraceID: randomID(24)}), FaultTruncated
+		return reply(ans.status, truncatedSearch{TotalCount: sb.TotalCount, Count: sb.Count, TraceID: randomID(24)}), FaultTruncated, true
 	}
-	return ans, ""
+	return ans, "", true
 }
 
-// tokenLocked resolves the bearer token, reloading tokens from the state file
-// when the token is unknown and the file changed.
-func (s *Server) tokenLocked(r *http.Request) (tokenInfo, bool) {
+// tokenOf resolves the bearer token in the request's transaction, so a token
+// another process minted is seen at once.
+func (s *Server) tokenOf(t *tx, r *http.Request) (tokenInfo, bool) {
 	scheme, tok, found := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return tokenInfo{}, false
 	}
-	if info, ok := s.st.Tokens[tok]; ok {
-		return info, true
-	}
-	if reloaded, err := s.reloadTokensLocked(); err != nil || !reloaded {
-		return tokenInfo{}, false
-	}
-	info, ok := s.st.Tokens[tok]
-	return info, ok
+	return t.token(tok)
 }
 
 func (s *Server) record(e AuditEntry) {

@@ -12,25 +12,51 @@ const (
 	DefaultRateLimit  = 100
 	DefaultRateWindow = 10 * time.Second
 	DefaultDailyLimit = 200000
-	// DefaultAPIVersion is the only Version header value the document allows.
+	// DefaultAPIVersion is the Version header value the Conversation AI
+	// document declares.
 	DefaultAPIVersion = "2021-04-15"
 )
+
+// DefaultAPIVersions are the Version header values accepted by default: the
+// values HighLevel's documents and official SDKs send (the SDKs send one value
+// for every module, and the service accepts them all).
+var DefaultAPIVersions = []string{"2021-04-15", "2021-07-28", "2023-02-21", "v3"}
+
+// ParseAPIVersions reads a comma-separated list of Version header values.
+func ParseAPIVersions(s string) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if strings.ContainsAny(v, " \t\r\n") {
+			return nil, fmt.Errorf("API version %q: must not contain spaces", v)
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("API versions %q: give at least one value", s)
+	}
+	return out, nil
+}
 
 // Options configure a Server. The zero value is an in-memory sandbox with the
 // documented rate limits and no faults.
 type Options struct {
-	// StatePath is the JSON state file; "" keeps state in memory only.
-	// Otherwise it is loaded by New and saved (atomic write and rename) after
-	// every write request and on Close.
+	// StatePath is the state database (SQLite, created when missing); ""
+	// keeps state in memory only. Every request commits before it is
+	// answered.
 	StatePath string
 	// Latency is added to every request.
 	Latency time.Duration
 	// RateLimit is the number of requests per RateWindow per location
-	// (default 100); negative disables rate limiting.
+	// (default 100), and per KrosAI account; negative disables rate limiting.
 	RateLimit int
 	// RateWindow is the rate-limit window (default 10s).
 	RateWindow time.Duration
-	// DailyLimit is the number of requests per UTC day per location (default 200000).
+	// DailyLimit is the number of requests per UTC day per location, and per
+	// KrosAI account (default 200000).
 	DailyLimit int
 	// Faults are the shares of requests hit by each fault.
 	Faults Faults
@@ -38,8 +64,17 @@ type Options struct {
 	Seed int64
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// APIVersions are the accepted Version header values (default 2021-04-15).
+	// TokenTTL is the lifetime of tokens minted by POST /oauth/locationToken
+	// (default DefaultTokenTTL, about a day).
+	TokenTTL time.Duration
+	// APIVersions are the accepted Version header values (default
+	// DefaultAPIVersions).
 	APIVersions []string
+	// KrosAIIndexDelay is how long a document uploaded to a KrosAI
+	// knowledge base stays "processing" on the clock Now (default
+	// krosai.DefaultIndexDelay, 2s); negative: no delay, the first read
+	// after the upload shows the outcome.
+	KrosAIIndexDelay time.Duration
 }
 
 func (o *Options) fill() {
@@ -55,8 +90,11 @@ func (o *Options) fill() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = DefaultTokenTTL
+	}
 	if len(o.APIVersions) == 0 {
-		o.APIVersions = []string{DefaultAPIVersion}
+		o.APIVersions = DefaultAPIVersions
 	}
 }
 

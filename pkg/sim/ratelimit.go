@@ -54,13 +54,6 @@ func (s *Server) rateHeaders(l *limitState, h http.Header) {
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, s.opts.RateLimit-l.inWindow)))
 }
 
-// currentHeadersLocked sets the rate headers without counting a request.
-func (s *Server) currentHeadersLocked(location string, h http.Header) {
-	if l := s.limits[location]; l != nil && s.opts.RateLimit >= 0 {
-		s.rateHeaders(l, h)
-	}
-}
-
 // retryAfter renders a wait as whole seconds, at least 1.
 func retryAfter(d time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))

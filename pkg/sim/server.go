@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -11,11 +12,24 @@ import (
 	"time"
 )
 
-// Scopes a sandbox token may carry (the same strings as pkg/api's).
+// Scopes a sandbox token may carry (HighLevel's scope strings).
 const (
-	ScopeReadonly = "conversation-ai.readonly"
-	ScopeWrite    = "conversation-ai.write"
+	ScopeReadonly             = "conversation-ai.readonly"
+	ScopeWrite                = "conversation-ai.write"
+	ScopeOAuthReadonly        = "oauth.readonly"
+	ScopeOAuthWrite           = "oauth.write"
+	ScopeLocationsReadonly    = "locations.readonly"
+	ScopeWorkflowsReadonly    = "workflows.readonly"
+	ScopeCalendarsReadonly    = "calendars.readonly"
+	ScopeCustomFieldsReadonly = "locations/customFields.readonly"
+	ScopeUsersReadonly        = "users.readonly"
 )
+
+// knownScopes are the scopes MintToken and MintAgencyToken accept.
+var knownScopes = []string{
+	ScopeReadonly, ScopeWrite, ScopeOAuthReadonly, ScopeOAuthWrite, ScopeLocationsReadonly,
+	ScopeWorkflowsReadonly, ScopeCalendarsReadonly, ScopeCustomFieldsReadonly, ScopeUsersReadonly,
+}
 
 // AuditEntry records one request the sandbox received.
 type AuditEntry struct {
@@ -24,7 +38,9 @@ type AuditEntry struct {
 	Path     string
 	Query    string
 	Status   int    // 0 when the connection was dropped or reset
-	Location string // "" when the token was missing or unknown
+	Location string // "" when the token was missing or unknown, or an agency token
+	Company  string // the company of an agency token (or of a location token minted from one)
+	Account  string // the KrosAI account of the API key on a KrosAI path; "" when missing or unknown
 	Fault    string // one of the Fault* kinds, "" when none applied
 }
 
@@ -32,11 +48,8 @@ type AuditEntry struct {
 type Server struct {
 	opts Options
 
-	mu      sync.Mutex
-	st      *store
-	agents  map[string]*AgentState // every agent by id, across locations
-	stamp   fileStamp              // state file version last read or written
-	dirty   bool                   // agents changed since the last save
+	mu      sync.Mutex // held for every request and every use of db
+	db      *database
 	faults  Faults
 	latency time.Duration
 	rng     *mrand.Rand
@@ -44,72 +57,130 @@ type Server struct {
 	audit   []AuditEntry
 }
 
-// New returns a sandbox, loading Options.StatePath when it exists.
+// New returns a sandbox on the database at Options.StatePath (created when
+// missing), or on an in-memory database when StatePath is "".
 func New(opts Options) (*Server, error) {
 	opts.fill()
-	s := &Server{
+	d, err := openDatabase(opts.StatePath)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	return &Server{
 		opts:    opts,
-		st:      newStore(),
+		db:      d,
 		faults:  opts.Faults,
 		latency: opts.Latency,
 		rng:     mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x5eed)),
 		limits:  map[string]*limitState{},
-	}
-	if opts.StatePath != "" {
-		st, stamp, err := readStore(opts.StatePath)
-		if err != nil {
-			return nil, fmt.Errorf("sandbox: %w", err)
-		}
-		s.st, s.stamp = st, stamp
-	}
-	s.reindexLocked()
-	return s, nil
+	}, nil
 }
 
-func (s *Server) reindexLocked() {
-	s.agents = map[string]*AgentState{}
-	for _, l := range s.st.Locations {
-		for id, a := range l.Agents {
-			s.agents[id] = a
-		}
-	}
-}
-
-// MintToken returns a token for locationID with the given scopes
-// (ScopeReadonly, ScopeWrite). When a token with exactly that location and
-// scope set already exists (in memory or, re-read first, in the state file)
-// it is returned again, so the CLI's runs with --sandbox, which ask for a
-// token for every location each time, do not pile up tokens in the state
-// file. Otherwise a new token is created and the state file, when there is
-// one, is saved.
-func (s *Server) MintToken(locationID string, scopes ...string) (string, error) {
-	if strings.TrimSpace(locationID) == "" || strings.ContainsAny(locationID, " \t\r\n/") {
-		return "", fmt.Errorf("sandbox: mint token: location id %q is not valid", locationID)
-	}
-	if len(scopes) == 0 {
-		return "", errors.New("sandbox: mint token: give at least one scope")
-	}
-	for _, sc := range scopes {
-		if sc != ScopeReadonly && sc != ScopeWrite {
-			return "", fmt.Errorf("sandbox: mint token: unknown scope %q (want %s or %s)", sc, ScopeReadonly, ScopeWrite)
-		}
-	}
-	want := tokenInfo{Location: locationID, Scopes: normalScopes(scopes)}
+// update runs fn in one write transaction and commits it.
+func (s *Server) update(fn func(t *tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.reloadTokensLocked(); err != nil {
+	t, err := s.db.begin(true)
+	if err != nil {
+		return err
+	}
+	if err := fn(t); err != nil {
+		t.rollback()
+		return err
+	}
+	return t.end()
+}
+
+// view runs fn in one read transaction.
+func (s *Server) view(fn func(t *tx)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.db.begin(false)
+	if err != nil {
+		return err
+	}
+	fn(t)
+	return t.end()
+}
+
+// MintToken returns a token for locationID with the given scopes (Scope*
+// constants; LocationScopes gives the CLI's sets). When a token with exactly
+// that location and scope set already exists in the database (whichever
+// process wrote it) it is returned again, so the CLI's runs with --sandbox,
+// which ask for a token for every location each time, do not pile up
+// tokens. Otherwise a new token is stored. Tokens from MintToken never expire.
+func (s *Server) MintToken(locationID string, scopes ...string) (string, error) {
+	if err := checkID("location", locationID); err != nil {
 		return "", fmt.Errorf("sandbox: mint token: %w", err)
 	}
-	if tok, ok := s.st.existingToken(want); ok {
-		return tok, nil
+	if err := checkScopes(scopes); err != nil {
+		return "", fmt.Errorf("sandbox: mint token: %w", err)
 	}
-	tok := "pit-sandbox-" + randomID(32)
-	s.st.Tokens[tok] = want
-	if err := s.saveLocked(); err != nil {
-		delete(s.st.Tokens, tok)
+	tok, err := s.mint(tokenInfo{Kind: kindLocation, Location: locationID, Scopes: normalScopes(scopes)})
+	if err != nil {
 		return "", fmt.Errorf("sandbox: mint token: %w", err)
 	}
 	return tok, nil
+}
+
+// mint returns a reusable token granting exactly want, or stores a new one.
+func (s *Server) mint(want tokenInfo) (string, error) {
+	var tok string
+	err := s.update(func(t *tx) error {
+		if found, ok := t.reusableToken(want); ok {
+			tok = found
+			return nil
+		}
+		tok = "pit-sandbox-" + randomID(32)
+		t.insertToken(tok, want)
+		return t.err
+	})
+	return tok, err
+}
+
+// checkID refuses an empty id or one with spaces or slashes.
+func checkID(what, id string) error {
+	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, " \t\r\n/?#") {
+		return fmt.Errorf("%s id %q is not valid", what, id)
+	}
+	return nil
+}
+
+// checkScopes refuses an empty or unknown scope list.
+func checkScopes(scopes []string) error {
+	if len(scopes) == 0 {
+		return errors.New("give at least one scope")
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(knownScopes, sc) {
+			return fmt.Errorf("unknown scope %q (want one of %s)", sc, strings.Join(knownScopes, ", "))
+		}
+	}
+	return nil
+}
+
+// AddGeneration makes messageID a known message of locationID, so GET
+// /conversation-ai/generations answers its record; other message ids answer
+// 400 (see the package documentation). A nil g stores a plausible record
+// derived from the location's agents as they are now. It returns the stored
+// record.
+func (s *Server) AddGeneration(locationID, messageID string, g *Generation) (Generation, error) {
+	if strings.TrimSpace(locationID) == "" || strings.TrimSpace(messageID) == "" {
+		return Generation{}, errors.New("sandbox: add generation: give a location id and a message id")
+	}
+	var rec Generation
+	err := s.update(func(t *tx) error {
+		if g != nil {
+			rec = g.normalized()
+		} else {
+			rec = sampleGeneration(locationID, messageID, t.agentsOf(locationID))
+		}
+		t.putGeneration(locationID, messageID, rec)
+		return t.err
+	})
+	if err != nil {
+		return Generation{}, fmt.Errorf("sandbox: add generation: %w", err)
+	}
+	return rec, nil
 }
 
 // SetFaults changes the fault shares for the following requests.
@@ -140,23 +211,41 @@ func (s *Server) ResetAudit() {
 	s.mu.Unlock()
 }
 
-// AgentsOf returns deep copies of a location's agents with their actions,
-// sorted by createdAt, then id.
+// AgentsOf returns a location's agents with their actions, sorted by
+// createdAt, then id. They are copies: changing them changes nothing.
 func (s *Server) AgentsOf(locationID string) []AgentState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []AgentState
-	for _, a := range s.st.location(locationID, false).sortedAgents() {
-		out = append(out, a.clone())
-	}
+	s.view(func(t *tx) {
+		for _, a := range t.agentsOf(locationID) {
+			out = append(out, *a)
+		}
+	})
 	return out
 }
 
-// Close saves the state file. The Server keeps serving from memory after it.
-func (s *Server) Close() error {
+// Save makes the state durable now. Every request and every Server method
+// already commits its own transaction before it returns, so Save only folds
+// the write-ahead log into the database file (a checkpoint).
+func (s *Server) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.saveLocked(); err != nil {
+	if s.db == nil || s.db.conn == nil || s.opts.StatePath == "" {
+		return nil
+	}
+	if _, err := s.db.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+		return fmt.Errorf("sandbox: save: %w", err)
+	}
+	return nil
+}
+
+// Close checkpoints and closes the database. Requests after Close answer 500.
+func (s *Server) Close() error {
+	if err := s.Save(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.db.close(); err != nil {
 		return fmt.Errorf("sandbox: close: %w", err)
 	}
 	return nil
@@ -177,16 +266,6 @@ func randomID(n int) string {
 		}
 	}
 	return string(out)
-}
-
-// newIDLocked returns a fresh 20-character id unused by any agent or action.
-func (s *Server) newIDLocked() string {
-	for {
-		id := randomID(20)
-		if _, taken := s.agents[id]; !taken {
-			return id
-		}
-	}
 }
 
 // stamp formats t as the API does: RFC 3339, UTC, milliseconds.

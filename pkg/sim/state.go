@@ -47,74 +47,7 @@ type ActionState struct {
 	UpdatedAt time.Time      `json:"updatedAt"`
 }
 
-// tokenInfo binds a token to a location and scopes.
-type tokenInfo struct {
-	Location string   `json:"location"`
-	Scopes   []string `json:"scopes"`
-}
-
-// existingToken returns a token bound to exactly want's location and scope
-// set (want.Scopes sorted and without repeats); the smallest one when state
-// files written before tokens were reused hold several.
-func (st *store) existingToken(want tokenInfo) (string, bool) {
-	found := ""
-	for tok, info := range st.Tokens {
-		if info.Location != want.Location || !slices.Equal(normalScopes(info.Scopes), want.Scopes) {
-			continue
-		}
-		if found == "" || tok < found {
-			found = tok
-		}
-	}
-	return found, found != ""
-}
-
-// normalScopes returns scopes sorted and without repeats.
-func normalScopes(scopes []string) []string {
-	return slices.Compact(slices.Sorted(slices.Values(scopes)))
-}
-
-// store is everything the sandbox persists.
-type store struct {
-	FormatVersion int                   `json:"formatVersion"`
-	Tokens        map[string]tokenInfo  `json:"tokens"`
-	Locations     map[string]*locationS `json:"locations"`
-}
-
-// locationS holds one location's agents by id.
-type locationS struct {
-	Agents map[string]*AgentState `json:"agents"`
-}
-
-const formatVersion = 1
-
-func newStore() *store {
-	return &store{FormatVersion: formatVersion, Tokens: map[string]tokenInfo{}, Locations: map[string]*locationS{}}
-}
-
-// location returns the location's storage, creating it when create is set.
-func (st *store) location(id string, create bool) *locationS {
-	l := st.Locations[id]
-	if l == nil && create {
-		l = &locationS{Agents: map[string]*AgentState{}}
-		st.Locations[id] = l
-	}
-	return l
-}
-
-// sortedAgents returns the location's agents by createdAt, then id.
-func (l *locationS) sortedAgents() []*AgentState {
-	if l == nil {
-		return nil
-	}
-	out := make([]*AgentState, 0, len(l.Agents))
-	for _, a := range l.Agents {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, byCreation)
-	return out
-}
-
+// byCreation orders agents by createdAt, then id.
 func byCreation(a, b *AgentState) int {
 	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 		return c
@@ -130,33 +63,6 @@ func (a *AgentState) action(id string) *ActionState {
 		}
 	}
 	return nil
-}
-
-// clone deep-copies a, so callers of AgentsOf cannot touch the store.
-func (a *AgentState) clone() AgentState {
-	c := *a
-	c.Channels = slices.Clone(a.Channels)
-	c.KnowledgeBaseIDs = slices.Clone(a.KnowledgeBaseIDs)
-	if a.SleepTime != nil {
-		v := *a.SleepTime
-		c.SleepTime = &v
-	}
-	c.SleepOnManualMessage = cloneBool(a.SleepOnManualMessage)
-	c.SleepOnWorkflowMessage = cloneBool(a.SleepOnWorkflowMessage)
-	c.Actions = make([]ActionState, len(a.Actions))
-	for i, act := range a.Actions {
-		c.Actions[i] = act
-		c.Actions[i].Details = deepCopy(act.Details).(map[string]any)
-	}
-	return c
-}
-
-func cloneBool(b *bool) *bool {
-	if b == nil {
-		return nil
-	}
-	v := *b
-	return &v
 }
 
 // deepCopy copies JSON-shaped values (maps, slices, scalars).

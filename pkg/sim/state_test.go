@@ -17,7 +17,7 @@ import (
 )
 
 func TestStatePersistsAcrossRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	e := newEnv(t, sim.Options{StatePath: path})
 	id := e.createAgent("persisted", map[string]any{"channels": []any{"SMS"}, "sleepTime": 5, "sleepTimeUnit": "minutes"})
 	target := e.createAgent("target", nil)
@@ -65,7 +65,7 @@ func normalize(agents []sim.AgentState) []sim.AgentState {
 }
 
 func TestTokenMintedByAnotherProcessIsAccepted(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	e := newEnv(t, sim.Options{StatePath: path})
 	id := e.createAgent("served", nil)
 
@@ -99,7 +99,7 @@ func TestTokenMintedByAnotherProcessIsAccepted(t *testing.T) {
 }
 
 func TestCorruptStateFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestAgentsOfReturnsCopies(t *testing.T) {
 
 // TestConcurrentUse runs many clients at once; -race checks the locking.
 func TestConcurrentUse(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	e := newEnv(t, sim.Options{StatePath: path, RateLimit: -1})
 	var wg sync.WaitGroup
 	errs := make(chan error, 80)

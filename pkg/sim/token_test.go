@@ -1,8 +1,7 @@
 package sim_test
 
 import (
-	"encoding/json"
-	"os"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -50,7 +49,7 @@ func TestMintTokenReusesSameLocationAndScopes(t *testing.T) {
 // TestMintTokenReuseKeepsStateFileSmall runs the CLI's pattern: a new Server
 // on the same state file per run, each minting the same tokens.
 func TestMintTokenReuseKeepsStateFileSmall(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	var ro, rw []string
 	for range 5 {
 		s, err := sim.New(sim.Options{StatePath: path})
@@ -90,7 +89,7 @@ func TestMintTokenReuseKeepsStateFileSmall(t *testing.T) {
 // TestMintTokenReusesTokenOfAnotherProcess checks that a serving sandbox
 // reuses a token "agentform sandbox token" added to the file after it read it.
 func TestMintTokenReusesTokenOfAnotherProcess(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.json")
+	path := filepath.Join(t.TempDir(), "state.db")
 	serving, err := sim.New(sim.Options{StatePath: path})
 	if err != nil {
 		t.Fatal(err)
@@ -118,18 +117,17 @@ func TestMintTokenReusesTokenOfAnotherProcess(t *testing.T) {
 	}
 }
 
-// tokensInFile counts the tokens a state file holds.
+// tokensInFile counts the tokens a state database holds.
 func tokensInFile(t *testing.T, path string) int {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st struct {
-		Tokens map[string]json.RawMessage `json:"tokens"`
-	}
-	if err := json.Unmarshal(b, &st); err != nil {
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM tokens").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	return len(st.Tokens)
+	return n
 }

@@ -53,7 +53,7 @@ func TestAgentValidation(t *testing.T) {
 		{"sleep hours max", false, agentBody("a", map[string]any{"sleepTime": 49, "sleepTimeUnit": "hours"}), 422, "sleepTime must not be greater than 48 when sleepTimeUnit is hours"},
 		{"sleep minutes max", false, agentBody("a", map[string]any{"sleepTime": 2881, "sleepTimeUnit": "minutes"}), 422, "must not be greater than 2880"},
 		{"sleep seconds max", false, agentBody("a", map[string]any{"sleepTime": 172801, "sleepTimeUnit": "seconds"}), 422, "must not be greater than 172800"},
-		{"sleepEnabled needs sleepTime", false, agentBody("a", map[string]any{"sleepEnabled": true, "sleepTimeUnit": "hours"}), 422, "sleepTime should not be empty when sleepEnabled is true"},
+		{"sleepEnabled without sleepTime sleeps indefinitely", false, agentBody("a", map[string]any{"sleepEnabled": true, "sleepTimeUnit": "hours"}), 201, ""},
 		{"sleepEnabled needs unit", false, agentBody("a", map[string]any{"sleepEnabled": true, "sleepTime": 2}), 422, "sleepTimeUnit should not be empty when sleepEnabled is true"},
 		{"sleepTime needs unit", false, agentBody("a", map[string]any{"sleepTime": 2}), 422, "sleepTimeUnit should not be empty when sleepTime is set"},
 		{"sleepTime positive", false, agentBody("a", map[string]any{"sleepTime": 0, "sleepTimeUnit": "hours"}), 422, "sleepTime must be a positive number"},
@@ -68,7 +68,6 @@ func TestAgentValidation(t *testing.T) {
 		{"update needs autoPilotMaxMessages", true, map[string]any{"name": "x"}, 422, "autoPilotMaxMessages should not be empty"},
 		{"update primary needs mode", true, map[string]any{"autoPilotMaxMessages": 5, "isPrimary": true}, 422, "mode should not be empty when isPrimary is true"},
 		{"update checks merged waitTime", true, map[string]any{"autoPilotMaxMessages": 5, "waitTimeUnit": "minutes", "waitTime": 10}, 422, "waitTime must not be greater than 5"},
-		{"update sleepEnabled without time", true, map[string]any{"autoPilotMaxMessages": 5, "sleepEnabled": true}, 422, "sleepTime should not be empty when sleepEnabled is true"},
 		{"update empty name", true, map[string]any{"autoPilotMaxMessages": 5, "name": ""}, 422, "name should not be empty"},
 		{"several messages at once", false, agentBody("a", map[string]any{"mode": "x", "autoPilotMaxMessages": 0}), 422, "mode must be one of the following values: off, suggestive, auto-pilot | autoPilotMaxMessages must not be less than 1"},
 	}

@@ -67,3 +67,28 @@ func checkedClient(t testing.TB, rec *contract.Recorder) (*http.Client, *contrac
 	})
 	return &http.Client{Transport: rec}, rec
 }
+
+// AgencyToken mints an agency token of company (which Seed must have
+// created) with sim.AgencyScopes(write).
+func AgencyToken(t testing.TB, s *sim.Server, company string, write bool) string {
+	t.Helper()
+	tok, err := s.MintAgencyToken(company, sim.AgencyScopes(write)...)
+	if err != nil {
+		t.Fatalf("simtest: %v", err)
+	}
+	return tok
+}
+
+// Seed loads a seed file's content (YAML or JSON, see sim.Seed) into s.
+func Seed(t testing.TB, s *sim.Server, content string) sim.SeedStats {
+	t.Helper()
+	seed, err := sim.ParseSeed("seed.yaml", []byte(content))
+	if err != nil {
+		t.Fatalf("simtest: %v", err)
+	}
+	st, err := s.LoadSeed(seed)
+	if err != nil {
+		t.Fatalf("simtest: %v", err)
+	}
+	return st
+}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestStartAndToken(t *testing.T) {
-	state := filepath.Join(t.TempDir(), "s.json")
+	state := filepath.Join(t.TempDir(), "s.db")
 	var tok string
 	t.Run("serve", func(t *testing.T) {
 		s, ts := simtest.Start(t, sim.Options{StatePath: state})
@@ -57,5 +57,26 @@ func TestStartAndToken(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Errorf("token lost across restart: status %d", res.StatusCode)
+	}
+}
+
+func TestSeedAndAgencyToken(t *testing.T) {
+	s, ts := simtest.Start(t, sim.Options{})
+	st := simtest.Seed(t, s, "companies:\n  - id: compA\n    locations:\n      - {id: locA, name: A}\n")
+	if st.Companies != 1 || st.Locations != 1 {
+		t.Errorf("stats %s", st)
+	}
+	tok := simtest.AgencyToken(t, s, "compA", false)
+	client, rec := simtest.ContractClient(t, ts)
+	req, _ := http.NewRequest("GET", ts.URL+"/locations/search?companyId=compA", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Version", "2021-07-28")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || rec.Exchanges() != 1 {
+		t.Errorf("status %d, exchanges %d", res.StatusCode, rec.Exchanges())
 	}
 }
