@@ -9,4 +9,7 @@
 //   - The example config repository's workflows run the same steps as this
 //     repository's (TestExampleWorkflowsMatch), and plan.yml writes its shard
 //     count once (TestShardCountWrittenOnce).
+//   - The workflows' github-script code that finds the reviewed plan and
+//     writes the plan comment runs against a mocked GitHub API
+//     (TestWorkflowScripts, testdata/workflows-harness.js; needs node).
 package scripts
