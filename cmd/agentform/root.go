@@ -70,9 +70,6 @@ type globals struct {
 // defaultSandboxState is where --sandbox keeps its state when no file is named.
 const defaultSandboxState = ".agentform/sandbox.db"
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func newRootCmd(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use: "agentform",
@@ -94,7 +91,7 @@ func newRootCmd(g *globals) *cobra.Command {
 	pf.StringVar(&g.sandbox, "sandbox", "", "run against an in-process sandbox whose state persists in FILE (default "+defaultSandboxState+"); tokens are arranged automatically")
 	pf.Lookup("sandbox").NoOptDefVal = defaultSandboxState
 
-	root.AddCommand(newVersionCmd(g))
+	versionFlag(root)
 	for _, add := range commandAdders {
 		root.AddCommand(add(g))
 	}
@@ -123,16 +120,4 @@ func (g *globals) setup() error {
 		g.noColor = true
 	}
 	return nil
-}
-
-func newVersionCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the agentform version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintf(g.stdout, "agentform %s\n", version)
-			return nil
-		},
-	}
 }
