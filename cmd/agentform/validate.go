@@ -15,6 +15,7 @@ func init() { commandAdders = append(commandAdders, newValidateCmd) }
 type validateReport struct {
 	Valid     bool            `json:"valid"`
 	Errors    []validateError `json:"errors"`
+	Warnings  []validateError `json:"warnings"`
 	Locations int             `json:"locations"`
 	Agents    int             `json:"agents"`
 	Actions   int             `json:"actions"`
@@ -58,7 +59,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 					return fmt.Errorf("write report: %w", err)
 				}
 			} else {
-				printValidateText(g, report, diags)
+				printValidateText(g, report, set, diags)
 			}
 			if !report.Valid {
 				return withCode(exitError1, nil)
@@ -72,13 +73,11 @@ func newValidateCmd(g *globals) *cobra.Command {
 
 // summarize counts what was loaded, or lists the problems.
 func summarize(set *spec.Set, diags spec.Diagnostics) validateReport {
-	r := validateReport{Valid: len(diags) == 0, Errors: []validateError{}}
-	for _, d := range diags {
-		r.Errors = append(r.Errors, validateError{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Path: d.Path, Message: d.Message})
-	}
+	r := validateReport{Valid: len(diags) == 0, Errors: toValidateErrors(diags), Warnings: []validateError{}}
 	if set == nil {
 		return r
 	}
+	r.Warnings = toValidateErrors(set.Warnings)
 	r.Files = len(set.Files)
 	r.Locations = len(set.Locations)
 	for _, loc := range set.Locations {
@@ -90,10 +89,21 @@ func summarize(set *spec.Set, diags spec.Diagnostics) validateReport {
 	return r
 }
 
+func toValidateErrors(diags spec.Diagnostics) []validateError {
+	out := make([]validateError, 0, len(diags))
+	for _, d := range diags {
+		out = append(out, validateError{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Path: d.Path, Message: d.Message})
+	}
+	return out
+}
+
 // printValidateText writes one line per problem on stdout (for CI
 // annotations) and the count on stderr, or the summary when valid.
-func printValidateText(g *globals, r validateReport, diags spec.Diagnostics) {
+func printValidateText(g *globals, r validateReport, set *spec.Set, diags spec.Diagnostics) {
 	if r.Valid {
+		for _, w := range set.Warnings {
+			fmt.Fprintln(g.stdout, warningLine(w))
+		}
 		fmt.Fprintf(g.stdout, "%d %s, %d %s, %d %s: valid\n",
 			r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action"))
 		return
@@ -102,4 +112,13 @@ func printValidateText(g *globals, r validateReport, diags spec.Diagnostics) {
 		fmt.Fprintln(g.stdout, d.String())
 	}
 	fmt.Fprintf(g.stderr, "%d %s\n", len(diags), plural(len(diags), "error"))
+}
+
+// warningLine formats a warning as FILE:LINE:COL: warning: PATH: MESSAGE.
+func warningLine(w spec.Diagnostic) string {
+	if w.Path != "" {
+		w.Message = w.Path + ": " + w.Message
+	}
+	w.Path = "warning"
+	return w.String()
 }

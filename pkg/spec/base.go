@@ -12,11 +12,12 @@ type baseEntry struct {
 	agent *node
 }
 
-// resolveAgents merges each agent of a location over its base chain. It
-// also returns the paths of the agents whose chain could not be resolved
-// (unknown base, cycle, unusable base file): their fields are incomplete, so
-// missing ones are not reported on top of the base problem.
-func (l *loader) resolveAgents(agents *node, file string) (*node, map[string]bool) {
+// resolveAgents merges each agent of a location over its base chain and
+// expands its variables in the location's scope. It also returns the paths
+// of the agents whose chain could not be resolved (unknown base, cycle,
+// unusable base file): their fields are incomplete, so missing ones are not
+// reported on top of the base problem.
+func (l *loader) resolveAgents(agents *node, file string, s scope) (*node, map[string]bool) {
 	if agents == nil || agents.kind != seqKind {
 		return agents, nil
 	}
@@ -25,11 +26,15 @@ func (l *loader) resolveAgents(agents *node, file string) (*node, map[string]boo
 	out.items = make([]*node, len(agents.items))
 	for i, a := range agents.items {
 		path := fmt.Sprintf("agents[%d]", i)
-		var ok bool
-		out.items[i], ok = l.resolveAgent(a, file, path, nil)
+		merged, ok := l.resolveAgent(a, file, path, nil)
 		if !ok {
 			unresolved[path] = true
 		}
+		x := l.newExpander(s, file)
+		if bf := a.field("base"); bf != nil {
+			x.usedBy, x.usedByPath = bf.value.pos, joinPath(path, "base")
+		}
+		out.items[i] = x.node(merged, path)
 	}
 	return &out, unresolved
 }

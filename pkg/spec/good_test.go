@@ -61,6 +61,24 @@ func TestLoadGoodManifests(t *testing.T) {
 					t.Errorf("F has %d steps, want 2", len(steps))
 				}
 			}},
+		{"variables inside variables", loc(head + "vars:\n  city: Austin\n  zip: 78701\n  place: ${city} ${zip}\n  greeting: Welcome to ${place}, $${not a var}\n" +
+			"agents:\n  - name: A\n    businessName: ${greeting}\n"),
+			func(t *testing.T, set *Set) {
+				if got := set.Locations[0].Agents[0].Settings["businessName"]; got != "Welcome to Austin 78701, ${not a var}" {
+					t.Errorf("businessName = %v", got)
+				}
+				if len(set.Warnings) != 0 {
+					t.Errorf("warnings: %v", set.Warnings)
+				}
+			}},
+		{"unused variables are warnings", loc(head + "vars:\n  city: Austin\n  spare: x\n  chained: ${city}\nagents:\n  - name: A\n    businessName: ${city}\n"),
+			func(t *testing.T, set *Set) {
+				want := "loc.yaml:6:3: vars.spare: variable spare is declared but never used\n" +
+					"loc.yaml:7:3: vars.chained: variable chained is declared but never used"
+				if got := set.Warnings.String(); got != want {
+					t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

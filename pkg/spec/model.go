@@ -27,6 +27,10 @@ type Set struct {
 	// Digest is the hex SHA-256 over the sorted files' paths and contents; a saved
 	// plan records it so apply can refuse a plan made from other manifests.
 	Digest string
+	// Warnings are problems that do not stop a load, such as a variable
+	// nothing uses, sorted like Diagnostics. Errors are returned by Load
+	// instead, and warnings are then left out.
+	Warnings Diagnostics
 }
 
 // Location is one Location document.

@@ -97,6 +97,9 @@ func validateSchema(doc *node, d *diags, unresolved map[string]bool) {
 		return
 	}
 	for _, leaf := range leaves(ve) {
+		if strings.Contains(leaf.SchemaURL, "/propertyNames") {
+			continue // variable names are checked where they are written (declareVars)
+		}
 		c.report(leaf, doc, d, unresolved)
 	}
 }
