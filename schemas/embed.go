@@ -4,9 +4,10 @@ package schemas
 
 import "embed"
 
-// FS holds location.schema.json (one Location document) and
+// FS holds the schemas: location.schema.json (one Location document),
 // agent.schema.json (one agent: a base file, and the agent definitions the
-// location schema refers to).
+// location schema refers to) and vars.schema.json (a vars file, and the vars
+// mapping every document kind uses).
 //
 //go:embed *.schema.json
 var FS embed.FS
@@ -15,4 +16,8 @@ var FS embed.FS
 const (
 	Location = "location.schema.json"
 	Agent    = "agent.schema.json"
+	Vars     = "vars.schema.json"
 )
+
+// All lists every embedded schema file.
+var All = []string{Location, Agent, Vars}

@@ -42,6 +42,7 @@ func buildAgent(a *node) *Agent {
 	if fu := a.get("followup"); fu != nil {
 		ag.Followup = buildFollowup(fu)
 	}
+	ag.Refs = collectRefs(a, agentRefFields)
 	return ag
 }
 
@@ -52,6 +53,7 @@ func buildAction(act *node) *Action {
 	if m, ok := act.get("details").toJSON().(map[string]any); ok {
 		a.Details = m
 	}
+	a.Refs = collectRefs(act.get("details"), refFields[a.Type])
 	return a
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -35,6 +36,8 @@ type loader struct {
 	trees []string
 	files map[string][]byte     // every file read: manifests and bases
 	bases map[string]*baseEntry // parsed base files by path
+	// varsFiles are the vars files read, by path.
+	varsFiles map[string]*varsFile
 	// varDecls is every variable declared; varUsed those a string used.
 	varDecls []*varDecl
 	varUsed  map[*varDecl]bool
@@ -50,7 +53,8 @@ func load(src source, paths []string) (*Set, error) {
 	if len(paths) == 0 {
 		return nil, ErrNoPaths
 	}
-	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{}, varUsed: map[*varDecl]bool{}}
+	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{},
+		varsFiles: map[string]*varsFile{}, varUsed: map[*varDecl]bool{}}
 	files, trees := discover(src, paths, &l.d)
 	l.trees = trees
 	var docs []*document
@@ -107,8 +111,12 @@ func (l *loader) digest() ([]string, string) {
 
 // loadFile parses every document of one manifest file and validates each.
 // A file without any document (empty, or only comments) is an error: it
-// was named or found as a manifest but declares nothing.
+// was named or found as a manifest but declares nothing. A vars file found
+// among the manifests is checked once, like one listed under varsFiles:.
 func (l *loader) loadFile(name string) []*document {
+	if _, done := l.varsFiles[name]; done {
+		return nil
+	}
 	data, err := l.read(name)
 	if err != nil {
 		l.d.add(Pos{File: name}, "", "%s", describeFSError(err))
@@ -118,6 +126,10 @@ func (l *loader) loadFile(name string) []*document {
 	raws := l.parse(name, data)
 	if len(raws) == 0 && len(l.d.list) == before {
 		l.d.add(Pos{File: name, Line: 1, Col: 1}, "", "no Location document in this file")
+		return nil
+	}
+	if slices.ContainsFunc(raws, isVarsDocument) {
+		l.varsFileFromDocs(name, raws)
 		return nil
 	}
 	var docs []*document
@@ -171,11 +183,11 @@ func (l *loader) loadDocument(file string, raw *node) *document {
 		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
 		return nil
 	}
-	headerOK, foreign := checkHeader(raw, &l.d)
+	headerOK, foreign := checkHeader(raw, KindLocation, &l.d)
 	if foreign {
 		return nil // another kind of document: its fields mean something else
 	}
-	locScope := scope{}.with(l.declareVars(raw.get("vars"), "vars"))
+	locScope := l.documentScope(raw, file)
 	doc := emptyForNull(raw.without(), "vars", "agents")
 	var unresolved map[string]bool
 	for i := range doc.fields {
@@ -204,26 +216,42 @@ func (l *loader) loadDocument(file string, raw *node) *document {
 }
 
 // checkHeader reports a wrong or missing apiVersion or kind. ok is false when
-// either is wrong; foreign is true when kind is not Location (missing, or
+// either is wrong; foreign is true when kind is not want (missing, or
 // another kind, such as a base file given as a manifest), so the document's
-// other fields cannot be checked as a Location's.
-func checkHeader(root *node, d *diags) (ok, foreign bool) {
+// other fields cannot be checked as want's.
+func checkHeader(root *node, want string, d *diags) (ok, foreign bool) {
 	ok = true
-	for _, want := range []struct{ key, value string }{{"apiVersion", APIVersion}, {"kind", KindLocation}} {
-		n := root.get(want.key)
-		if n == nil {
-			d.add(root.pos, want.key, "required field is missing (want %q)", want.value)
-			ok = false
-			foreign = foreign || want.key == "kind"
-			continue
-		}
-		if s, isStr := n.str(); !isStr || s != want.value {
-			d.add(n.pos, want.key, "must be %q (got %s)", want.value, describeValue(n.toJSON()))
-			ok = false
-			foreign = foreign || want.key == "kind"
-		}
+	if n := root.get("apiVersion"); n == nil {
+		d.add(root.pos, "apiVersion", "required field is missing (want %q)", APIVersion)
+		ok = false
+	} else if s, isStr := n.str(); !isStr || s != APIVersion {
+		d.add(n.pos, "apiVersion", "must be %q (got %s)", APIVersion, describeValue(n.toJSON()))
+		ok = false
 	}
-	return ok, foreign
+	n := root.get("kind")
+	if n == nil {
+		d.add(root.pos, "kind", "required field is missing (want %q)", want)
+		return false, true
+	}
+	if s, isStr := n.str(); !isStr || s != want {
+		if !isStr || !slices.Contains(documentKinds, s) {
+			d.add(n.pos, "kind", "must be %s (got %s)", quotedList(documentKinds), describeValue(n.toJSON()))
+		}
+		return false, true
+	}
+	return ok, false
+}
+
+// quotedList writes "a", "b" or "c".
+func quotedList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // emptyForNull returns doc with the named keys written without a value (null)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func TestExamplesValidate(t *testing.T) {
@@ -145,6 +147,35 @@ func TestLoadRelativePathsDigestAndBasesAbove(t *testing.T) {
 	}
 }
 
+// TestLoadVarsFileOutsideTheTree: a group's vars file may live beside the
+// folder being loaded; it counts in Files and the digest.
+func TestLoadVarsFileOutsideTheTree(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "groups/texas.yaml", "apiVersion: agentform/v1\nkind: Vars\nvars: {flows: [{name: Confirm}]}\n")
+	write(t, dir, "locations/austin.yaml", head+"varsFiles: [../groups/texas.yaml]\nagents:\n  - name: A\n    knowledgeBaseIds: ${flows}\n")
+	t.Chdir(dir)
+	set, err := Load("locations")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	group := filepath.Join("groups", "texas.yaml")
+	if !slices.Contains(set.Files, group) {
+		t.Errorf("Files = %q, want %s among them", set.Files, group)
+	}
+	refs := set.Locations[0].Agents[0].Refs
+	if len(refs) != 1 || refs[0].Name != "Confirm" || refs[0].Kind != RefKnowledgeBase || refs[0].Pos.File != group {
+		t.Errorf("Refs = %+v, want Confirm written in %s", refs, group)
+	}
+	write(t, dir, "groups/texas.yaml", "apiVersion: agentform/v1\nkind: Vars\nvars: {flows: [{name: Confirmed}]}\n")
+	again, err := Load("locations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Digest == set.Digest {
+		t.Error("digest did not change when the vars file changed")
+	}
+}
+
 func TestLoadModelTypes(t *testing.T) {
 	const doc = head + `agents:
   - name: A
@@ -262,4 +293,51 @@ func write(t *testing.T, dir, name, content string) {
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestExamplesPassTheEditorSchemas validates every example file as written,
+// the way an editor does with the schema named on its first line: actions
+// over a base may be partial, names may stand for ids. Whole-value variable
+// references (workflowIds: ${flows}) are strings until expanded, so errors
+// at such a string are expected and skipped.
+func TestExamplesPassTheEditorSchemas(t *testing.T) {
+	c, err := loadSchemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join("..", "..", "examples")
+	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !isManifestName(p) {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		schemaFile := path.Base(strings.TrimPrefix(first, "# yaml-language-server: $schema="))
+		l := &loader{varUsed: map[*varDecl]bool{}}
+		for _, doc := range l.parse(p, data) {
+			var d diags
+			validateAgainst(doc, &d, nil, func(c *compiledSchemas) *jsonschema.Schema {
+				s, _ := c.compiled(schemaFile)
+				return s
+			})
+			for _, dg := range d.list {
+				if n, _, _ := locate(doc, strings.Split(strings.ReplaceAll(strings.ReplaceAll(dg.Path, "[", "."), "]", ""), ".")); n != nil {
+					if s, ok := n.str(); ok {
+						if _, whole := wholeReference(s); whole {
+							continue
+						}
+					}
+				}
+				t.Errorf("%s: %v", p, dg)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c
 }

@@ -3,13 +3,20 @@
 // HighLevel locations. A loaded Set is the planner's input.
 package spec
 
-// APIVersion and KindLocation are the only apiVersion and kind accepted.
+// APIVersion is the only apiVersion accepted; KindLocation and KindVars are
+// document kinds.
 const (
 	APIVersion   = "agentform/v1"
 	KindLocation = "Location"
+	// KindVars is a vars file: variables shared by the documents listing it
+	// under varsFiles:.
+	KindVars = "Vars"
 	// DefaultTokenEnv is the environment variable read when a location names none.
 	DefaultTokenEnv = "HIGHLEVEL_TOKEN"
 )
+
+// documentKinds are the kinds a manifest file may hold.
+var documentKinds = []string{KindLocation, KindVars}
 
 // Pos is a position in a manifest file (1-based line and column).
 type Pos struct {
@@ -61,6 +68,9 @@ type Agent struct {
 	Actions         []*Action
 	// Followup is nil when the manifest declares no follow-up settings.
 	Followup *Followup
+	// Refs are the name references in Settings (knowledgeBaseIds), in
+	// document order; literal ids are not listed.
+	Refs []Ref
 }
 
 // Action is one desired action of an agent.
@@ -71,7 +81,41 @@ type Action struct {
 	// Details is the type's DTO as declared, in JSON types. References to other
 	// agents (transferBot.transferToBot, appointmentBooking.transferAgent) hold
 	// agent names of the same location; the planner resolves them to ids.
+	// Ids of location-owned objects (workflows, calendars, custom fields,
+	// users) may be name references instead, kept as written
+	// (map[string]any{"name": "Cleanings"}); Refs lists them.
 	Details map[string]any
+	// Refs are the name references in Details, in document order.
+	Refs []Ref
+}
+
+// RefKind is the kind of location-owned object a name reference points to.
+type RefKind string
+
+// The kinds of objects a manifest may reference by name.
+const (
+	RefWorkflow      RefKind = "workflow"      // GET /workflows/?locationId=
+	RefCalendar      RefKind = "calendar"      // GET /calendars/?locationId=
+	RefCustomField   RefKind = "customField"   // GET /locations/{locationId}/customFields
+	RefUser          RefKind = "user"          // GET /users/?locationId=
+	RefKnowledgeBase RefKind = "knowledgeBase" // GET /knowledge-bases/?locationId= (KrosAI: its own knowledge bases)
+)
+
+// Ref is a reference by name (or, for users, by e-mail address) written where
+// the API takes the id of an object the location owns, such as
+// calendarId: {name: Cleanings}. The value stays in Settings or Details as
+// written; the planner resolves it to an id per location.
+type Ref struct {
+	// Pos is where the reference mapping is written.
+	Pos  Pos
+	Kind RefKind
+	// Path is the field within Details (or the agent's Settings), such as
+	// "calendarId", "workflowIds[1]" or "followupSequence[0].workflowId".
+	Path string
+	// Name is the object's name; Email a user's e-mail address. Exactly one
+	// is set.
+	Name  string
+	Email string
 }
 
 // Followup is the follow-up settings of an agent: one PATCH in the API.

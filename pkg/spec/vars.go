@@ -14,15 +14,26 @@ import (
 
 // varDecl is one declared variable: a key under a vars: mapping.
 type varDecl struct {
-	name  string
-	key   Pos   // where the name is written
-	value *node // as written, not expanded
+	name   string
+	key    Pos   // where the name is written
+	value  *node // as written, not expanded
+	origin varOrigin
+	file   *varsFile // the vars file declaring it (originVarsFile)
 }
+
+// varOrigin tells where a variable is declared, for the unused report.
+type varOrigin int
+
+const (
+	originDocument varOrigin = iota // the document's own vars:
+	originBase                      // a base file's default vars:
+	originVarsFile                  // a vars file listed under varsFiles:
+)
 
 // declareVars returns the declarations of a vars: mapping, reporting names
 // that are not letters, digits and _ at the name itself. Every declaration
 // is registered for the unused-variable report.
-func (l *loader) declareVars(vars *node, path string) []*varDecl {
+func (l *loader) declareVars(vars *node, path string, origin varOrigin) []*varDecl {
 	if vars == nil || vars.kind != mapKind {
 		return nil
 	}
@@ -32,7 +43,7 @@ func (l *loader) declareVars(vars *node, path string) []*varDecl {
 			l.d.add(f.keyPos, joinPath(path, f.key), "invalid variable name %q: names are letters, digits and _, not starting with a digit", f.key)
 			continue
 		}
-		decl := &varDecl{name: f.key, key: f.keyPos, value: f.value}
+		decl := &varDecl{name: f.key, key: f.keyPos, value: f.value, origin: origin}
 		out = append(out, decl)
 		l.varDecls = append(l.varDecls, decl)
 	}
@@ -102,6 +113,19 @@ func (x *expander) node(n *node, path string) *node {
 	if !ok || !strings.Contains(s, "${") {
 		return n
 	}
+	if name, whole := wholeReference(s); whole {
+		// A list or mapping is used whole; a scalar is text, as elsewhere.
+		v := x.value(n, name, path)
+		if v != nil && v.kind != scalarKind {
+			return v
+		}
+		out := *n
+		out.value = ""
+		if v != nil {
+			out.value = scalarText(v)
+		}
+		return &out
+	}
 	out := *n
 	out.value = x.text(n, s, path)
 	return &out
@@ -134,7 +158,7 @@ func (x *expander) text(n *node, s, path string) string {
 				continue
 			}
 			if v.kind != scalarKind {
-				x.problem(n, path, fmt.Sprintf("variable %s holds %s, which cannot be part of a text", name, describeValue(v.toJSON())))
+				x.problem(n, path, fmt.Sprintf("variable %s holds %s, which cannot be part of a text (use it as the whole value: ${%s})", name, describeValue(v.toJSON()), name))
 				continue
 			}
 			b.WriteString(scalarText(v))
@@ -144,6 +168,17 @@ func (x *expander) text(n *node, s, path string) string {
 		}
 	}
 	return b.String()
+}
+
+// wholeReference reports whether s is exactly one reference ${name} to a
+// well-formed name.
+func wholeReference(s string) (string, bool) {
+	name, ok := strings.CutPrefix(s, "${")
+	if !ok {
+		return "", false
+	}
+	name, ok = strings.CutSuffix(name, "}")
+	return name, ok && validVarName(name)
 }
 
 // scalarText is a scalar variable's text: strings as they are, numbers and
@@ -218,13 +253,40 @@ func formatPos(p Pos) string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// reportUnusedVars warns about every declared variable no string used.
+// reportUnusedVars warns about every declared variable no string used: a
+// document's own, a base's default (unused by every agent built on the
+// base), and a vars file's (unused by every document that lists the file).
 func (l *loader) reportUnusedVars() {
 	for _, d := range l.varDecls {
-		if !l.varUsed[d] {
+		if l.varUsed[d] {
+			continue
+		}
+		switch d.origin {
+		case originBase:
+			l.warn.add(d.key, "vars."+d.name, "default variable %s is never used by this base or the agents built on it", d.name)
+		case originVarsFile:
+			if len(d.file.readers) == 0 {
+				l.warn.add(d.key, "vars."+d.name, "variable %s is never used: no document lists this file under varsFiles:", d.name)
+				continue
+			}
+			l.warn.add(d.key, "vars."+d.name, "variable %s is not used by any document that lists this file (%s)", d.name, formatPositions(d.file.readers))
+		default:
 			l.warn.add(d.key, "vars."+d.name, "variable %s is declared but never used", d.name)
 		}
 	}
+}
+
+// formatPositions lists up to three positions, and how many more there are.
+func formatPositions(ps []Pos) string {
+	var parts []string
+	for i, p := range ps {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ps)-3))
+			break
+		}
+		parts = append(parts, formatPos(p))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // validVarName reports whether name matches [A-Za-z_][A-Za-z0-9_]*.
