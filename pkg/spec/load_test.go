@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -51,6 +52,15 @@ func TestExamplesValidate(t *testing.T) {
 	}
 	if transfers == 0 {
 		t.Error("no example transfers between agents")
+	}
+	// Shared bases carry no ids: every object the API knows by id is named.
+	for _, loc := range set.Locations {
+		for _, ag := range loc.Agents {
+			checkNamed(t, loc.Name+"/"+ag.Name, ag.Settings, agentRefFields)
+			for _, act := range ag.Actions {
+				checkNamed(t, loc.Name+"/"+ag.Name+"/"+act.Name, act.Details, refFields[act.Type])
+			}
+		}
 	}
 	for _, f := range set.Files {
 		if !strings.Contains(filepath.ToSlash(f), "/bases/") {
@@ -340,4 +350,35 @@ func TestExamplesPassTheEditorSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = c
+}
+
+// checkNamed reports a literal id at any of the reference fields of v.
+func checkNamed(t *testing.T, where string, v map[string]any, fields []refField) {
+	t.Helper()
+	var walk func(v any, segs []string, path string)
+	walk = func(v any, segs []string, path string) {
+		if len(segs) == 0 {
+			if _, literal := v.(string); literal {
+				t.Errorf("%s: %s is a literal id; examples name it ({name: ...})", where, path)
+			}
+			return
+		}
+		m, _ := v.(map[string]any)
+		key, list := strings.CutSuffix(segs[0], "[]")
+		next, ok := m[key]
+		if !ok {
+			return
+		}
+		if !list {
+			walk(next, segs[1:], joinPath(path, key))
+			return
+		}
+		items, _ := next.([]any)
+		for i, it := range items {
+			walk(it, segs[1:], fmt.Sprintf("%s[%d]", joinPath(path, key), i))
+		}
+	}
+	for _, f := range fields {
+		walk(v, strings.Split(f.path, "."), "")
+	}
 }
