@@ -386,6 +386,10 @@ var badManifests = []badManifest{
 	{"list variable of the wrong shape", loc(head + "vars: {flows: [{name: A}, {id: 2}]}\nagents:\n  - name: A\n    knowledgeBaseIds: ${flows}\n"),
 		[]string{`loc.yaml:4:27: agents[0].knowledgeBaseIds[1].name: required field is missing`,
 			`loc.yaml:4:28: agents[0].knowledgeBaseIds[1].id: unknown field "id"`}},
+	{"two locations share a tokenEnv", map[string]string{
+		"a.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: locA, tokenEnv: HL_TOKEN}\n",
+		"b.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: locB}\n---\napiVersion: agentform/v1\nkind: Location\nlocation: {id: locC, tokenEnv: HL_TOKEN}\n",
+	}, []string{"b.yaml:7:32: location.tokenEnv: tokenEnv HL_TOKEN is also named by location locA at a.yaml:3:32: each location needs its own token (or name none, for agency mode)"}},
 }
 
 func TestLoadBadManifests(t *testing.T) {

@@ -10,7 +10,7 @@ func buildLocation(doc *node) *Location {
 	loc.ID, _ = l.get("id").str()
 	loc.Name, _ = l.get("name").str()
 	if env, ok := l.get("tokenEnv").str(); ok && env != "" {
-		loc.TokenEnv = env
+		loc.TokenEnv, loc.TokenEnvDeclared = env, true
 	}
 	if p := doc.get("prune"); p != nil {
 		loc.Prune, _ = p.value.(bool)

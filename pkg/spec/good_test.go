@@ -80,6 +80,12 @@ func TestLoadGoodManifests(t *testing.T) {
 					t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
 				}
 			}},
+		{"declared tokenEnv", loc("apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc1, tokenEnv: HL_TOKEN_A}\n"),
+			func(t *testing.T, set *Set) {
+				if l := set.Locations[0]; l.TokenEnv != "HL_TOKEN_A" || !l.TokenEnvDeclared {
+					t.Errorf("TokenEnv = %q declared=%v, want HL_TOKEN_A declared", l.TokenEnv, l.TokenEnvDeclared)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,6 +62,7 @@ func load(src source, paths []string) (*Set, error) {
 		docs = append(docs, l.loadFile(name)...)
 	}
 	checkLocationIDs(docs, &l.d)
+	checkTokenEnvs(docs, &l.d)
 	if len(l.d.list) > 0 {
 		return nil, l.d.list.sortAndDedupe()
 	}

@@ -208,6 +208,9 @@ func TestLoadModelTypes(t *testing.T) {
 	if loc.TokenEnv != DefaultTokenEnv {
 		t.Errorf("TokenEnv = %q, want default %q", loc.TokenEnv, DefaultTokenEnv)
 	}
+	if loc.TokenEnvDeclared {
+		t.Error("TokenEnvDeclared is true for a location naming no tokenEnv")
+	}
 	a, b := loc.Agents[0], loc.Agents[1]
 	if v, ok := a.Settings["waitTime"].(float64); !ok || v != 3 {
 		t.Errorf("waitTime = %#v, want float64(3)", a.Settings["waitTime"])

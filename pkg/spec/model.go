@@ -46,6 +46,9 @@ type Location struct {
 	ID       string // HighLevel location (sub-account) id
 	Name     string // for humans only
 	TokenEnv string // environment variable holding the token (DefaultTokenEnv if unset)
+	// TokenEnvDeclared is true when the manifest names tokenEnv. A location
+	// naming none may get its token minted from an agency token.
+	TokenEnvDeclared bool
 	Prune    bool   // delete live agents no manifest declares
 	Agents   []*Agent
 }
