@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/agentform/agentform/pkg/spec"
 	"github.com/spf13/cobra"
@@ -36,15 +37,18 @@ func newValidateCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "validate PATH...",
 		Example: `  agentform validate examples/locations
-  agentform validate locations/acme.yaml --format json`,
+  agentform validate locations/acme.yaml --format json
+  agentform validate --format github locations/   # annotations in a GitHub Actions job`,
 		Short: "Check manifests offline: shape, limits, references (no token, no network)",
 		Long: "validate loads the manifests (files, or directories searched for *.yaml and *.yml outside bases/),\n" +
 			"merges bases, expands variables and checks them against the JSON Schema and the semantic rules.\n" +
-			"Every problem is printed as FILE:LINE:COL: message. Exit status 0 when valid, 1 otherwise.",
+			"Every problem is printed as FILE:LINE:COL: message (--format github: as ::error workflow commands,\n" +
+			"which GitHub Actions shows as annotations on the file and line). Unused variables are warnings.\n" +
+			"Exit status 0 when valid, 1 otherwise.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q: want text or json", format)
+			if format != "text" && format != "json" && format != "github" {
+				return fmt.Errorf("--format %q: want text, json or github", format)
 			}
 			set, err := spec.Load(args...)
 			var diags spec.Diagnostics
@@ -52,13 +56,16 @@ func newValidateCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("load manifests: %w", err)
 			}
 			report := summarize(set, diags)
-			if format == "json" {
+			switch format {
+			case "json":
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(report); err != nil {
 					return fmt.Errorf("write report: %w", err)
 				}
-			} else {
+			case "github":
+				printValidateGitHub(g, report, set, diags)
+			default:
 				printValidateText(g, report, set, diags)
 			}
 			if !report.Valid {
@@ -67,7 +74,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow-command annotations)")
 	return cmd
 }
 
@@ -104,8 +111,7 @@ func printValidateText(g *globals, r validateReport, set *spec.Set, diags spec.D
 		for _, w := range set.Warnings {
 			fmt.Fprintln(g.stdout, warningLine(w))
 		}
-		fmt.Fprintf(g.stdout, "%d %s, %d %s, %d %s: valid\n",
-			r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action"))
+		fmt.Fprintln(g.stdout, validSummary(r))
 		return
 	}
 	for _, d := range diags {
@@ -121,4 +127,61 @@ func warningLine(w spec.Diagnostic) string {
 	}
 	w.Path = "warning"
 	return w.String()
+}
+
+// printValidateGitHub writes each problem as a GitHub Actions workflow
+// command (::error file=F,line=L,col=C::message, warnings as ::warning), so
+// a job shows them as annotations on the manifest lines; the count goes to
+// stderr, the summary to stdout when valid.
+func printValidateGitHub(g *globals, r validateReport, set *spec.Set, diags spec.Diagnostics) {
+	if r.Valid {
+		for _, w := range set.Warnings {
+			fmt.Fprintln(g.stdout, workflowCommand("warning", w))
+		}
+		fmt.Fprintln(g.stdout, validSummary(r))
+		return
+	}
+	for _, d := range diags {
+		fmt.Fprintln(g.stdout, workflowCommand("error", d))
+	}
+	fmt.Fprintf(g.stderr, "%d %s\n", len(diags), plural(len(diags), "error"))
+}
+
+// workflowCommand formats a diagnostic as a GitHub Actions workflow command
+// of the given level (error or warning). Property values and the message
+// are escaped as the runner expects, so a colon, comma or line break in a
+// file name or message cannot end the command early or inject another.
+func workflowCommand(level string, d spec.Diagnostic) string {
+	var b strings.Builder
+	b.WriteString("::")
+	b.WriteString(level)
+	b.WriteString(" file=")
+	b.WriteString(escapeProperty(d.Pos.File))
+	if d.Pos.Line > 0 {
+		fmt.Fprintf(&b, ",line=%d,col=%d", d.Pos.Line, d.Pos.Col)
+	}
+	b.WriteString("::")
+	msg := d.Message
+	if d.Path != "" {
+		msg = d.Path + ": " + msg
+	}
+	b.WriteString(escapeData(msg))
+	return b.String()
+}
+
+// escapeData escapes a workflow command's message: %, CR and LF.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value: as data, and
+// also : and , which separate properties.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// validSummary is the line printed for valid manifests.
+func validSummary(r validateReport) string {
+	return fmt.Sprintf("%d %s, %d %s, %d %s: valid",
+		r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action"))
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agentform/agentform/pkg/spec"
 )
 
 // runValidate runs the CLI with no environment at all: validate must need
@@ -55,7 +57,11 @@ func TestValidateCommand(t *testing.T) {
 				"bad.yaml:10:15: agents[0].waitTime: must be at most 5 when waitTimeUnit is minutes (got 9)\n",
 			"2 errors\n"},
 		{"missing file", []string{"nope.yaml"}, 1, "nope.yaml: no such file or directory\n", "1 error\n"},
-		{"unknown format", []string{"--format", "xml", "bad.yaml"}, 1, "", "Error: --format \"xml\": want text or json\n"},
+		{"unknown format", []string{"--format", "xml", "bad.yaml"}, 1, "", "Error: --format \"xml\": want text, json or github\n"},
+		{"invalid github", []string{"--format", "github", "bad.yaml"}, 1,
+			"::error file=bad.yaml,line=9,col=11::agents[0].mode: must be one of off, suggestive, auto-pilot (got \"autopilot\")\n" +
+				"::error file=bad.yaml,line=10,col=15::agents[0].waitTime: must be at most 5 when waitTimeUnit is minutes (got 9)\n",
+			"2 errors\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +94,47 @@ func TestValidateWarnings(t *testing.T) {
 	wantW := validateError{File: "loc.yaml", Line: 4, Col: 8, Path: "vars.spare", Message: "variable spare is declared but never used"}
 	if !got.Valid || len(got.Warnings) != 1 || got.Warnings[0] != wantW {
 		t.Errorf("report = %+v, want valid with warning %+v", got, wantW)
+	}
+}
+
+func TestWorkflowCommandEscaping(t *testing.T) {
+	tests := []struct {
+		name  string
+		level string
+		d     spec.Diagnostic
+		want  string
+	}{
+		{"plain", "error", spec.Diagnostic{Pos: spec.Pos{File: "a.yaml", Line: 3, Col: 7}, Path: "agents[0].mode", Message: "bad"},
+			"::error file=a.yaml,line=3,col=7::agents[0].mode: bad"},
+		{"no line", "error", spec.Diagnostic{Pos: spec.Pos{File: "a.yaml"}, Message: "no such file or directory"},
+			"::error file=a.yaml::no such file or directory"},
+		{"file name with colon, comma, percent and newline", "warning",
+			spec.Diagnostic{Pos: spec.Pos{File: "c:/x,y%z\n.yaml", Line: 1, Col: 2}, Message: "m"},
+			"::warning file=c%3A/x%2Cy%25z%0A.yaml,line=1,col=2::m"},
+		{"message that tries to end the command", "error",
+			spec.Diagnostic{Pos: spec.Pos{File: "a.yaml", Line: 1, Col: 1}, Message: "50% off\r\n::error file=evil::injected, a: b"},
+			"::error file=a.yaml,line=1,col=1::50%25 off%0D%0A::error file=evil::injected, a: b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := workflowCommand(tt.level, tt.d); got != tt.want {
+				t.Errorf("workflowCommand = %q\n want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidateGitHubWarnings(t *testing.T) {
+	dir := t.TempDir()
+	const doc = "apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc1}\nvars: {spare: x}\n"
+	if err := os.WriteFile(filepath.Join(dir, "loc.yaml"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	code, stdout, _ := runValidate(t, "--format", "github", "loc.yaml")
+	want := "::warning file=loc.yaml,line=4,col=8::vars.spare: variable spare is declared but never used\n1 location, 0 agents, 0 actions: valid\n"
+	if code != exitOK || stdout != want {
+		t.Errorf("exit %d, stdout %q; want 0 and %q", code, stdout, want)
 	}
 }
 
