@@ -5,9 +5,12 @@ package schemas
 import "embed"
 
 // FS holds the schemas: location.schema.json (one Location document),
-// agent.schema.json (one agent: a base file, and the agent definitions the
-// location schema refers to) and vars.schema.json (a vars file, and the vars
-// mapping every document kind uses).
+// agent.schema.json (one HighLevel agent: a base file, and the agent
+// definitions the location schema refers to), krosai-account.schema.json
+// (one KrosAIAccount document), krosai-agent.schema.json (one KrosAI agent:
+// a base file, and the agent definitions the account schema refers to) and
+// vars.schema.json (a vars file, and the vars definitions every document
+// kind uses).
 //
 //go:embed *.schema.json
 var FS embed.FS
@@ -17,7 +20,10 @@ const (
 	Location = "location.schema.json"
 	Agent    = "agent.schema.json"
 	Vars     = "vars.schema.json"
+	// KrosAIAccount and KrosAIAgent are the KrosAI document and agent.
+	KrosAIAccount = "krosai-account.schema.json"
+	KrosAIAgent   = "krosai-agent.schema.json"
 )
 
 // All lists every embedded schema file.
-var All = []string{Location, Agent, Vars}
+var All = []string{Location, Agent, Vars, KrosAIAccount, KrosAIAgent}

@@ -20,7 +20,11 @@ type validateReport struct {
 	Locations int             `json:"locations"`
 	Agents    int             `json:"agents"`
 	Actions   int             `json:"actions"`
-	Files     int             `json:"files"`
+	// KrosAI accounts, their voice agents and knowledge bases.
+	Accounts       int `json:"accounts"`
+	VoiceAgents    int `json:"voiceAgents"`
+	KnowledgeBases int `json:"knowledgeBases"`
+	Files          int `json:"files"`
 }
 
 // validateError is one diagnostic in the JSON output.
@@ -92,6 +96,11 @@ func summarize(set *spec.Set, diags spec.Diagnostics) validateReport {
 		for _, a := range loc.Agents {
 			r.Actions += len(a.Actions)
 		}
+	}
+	r.Accounts = len(set.Accounts)
+	for _, acct := range set.Accounts {
+		r.VoiceAgents += len(acct.Agents)
+		r.KnowledgeBases += len(acct.KnowledgeBases)
 	}
 	return r
 }
@@ -180,8 +189,18 @@ func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// validSummary is the line printed for valid manifests.
+// validSummary is the line printed for valid manifests: locations, and
+// KrosAI accounts when there are any.
 func validSummary(r validateReport) string {
-	return fmt.Sprintf("%d %s, %d %s, %d %s: valid",
-		r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action"))
+	var parts []string
+	if r.Locations > 0 || r.Accounts == 0 {
+		parts = append(parts, fmt.Sprintf("%d %s, %d %s, %d %s",
+			r.Locations, plural(r.Locations, "location"), r.Agents, plural(r.Agents, "agent"), r.Actions, plural(r.Actions, "action")))
+	}
+	if r.Accounts > 0 {
+		parts = append(parts, fmt.Sprintf("%d KrosAI %s, %d voice %s, %d knowledge %s",
+			r.Accounts, plural(r.Accounts, "account"), r.VoiceAgents, plural(r.VoiceAgents, "agent"),
+			r.KnowledgeBases, plural(r.KnowledgeBases, "base")))
+	}
+	return strings.Join(parts, ", ") + ": valid"
 }

@@ -148,6 +148,25 @@ func TestValidateExamples(t *testing.T) {
 	}
 }
 
+func TestValidateKrosAI(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"account", []string{filepath.Join("..", "..", "examples", "krosai")}, "1 KrosAI account, 2 voice agents, 1 knowledge base: valid\n"},
+		{"mixed", []string{filepath.Join("..", "..", "examples", "locations"), filepath.Join("..", "..", "examples", "krosai")}, ", 1 KrosAI account, 2 voice agents, 1 knowledge base: valid\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runValidate(t, tt.paths...)
+			if code != exitOK || !strings.HasSuffix(stdout, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and ...%q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
 func TestValidateJSON(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")

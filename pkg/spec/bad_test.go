@@ -50,7 +50,7 @@ var badManifests = []badManifest{
 	{"missing kind", loc("apiVersion: agentform/v1\nlocation: {id: loc1}\n"),
 		[]string{`loc.yaml:1:1: kind: required field is missing (want "Location")`}},
 	{"wrong kind", loc("apiVersion: agentform/v1\nkind: Agent\nlocation: {id: loc1}\n"),
-		[]string{`loc.yaml:2:7: kind: must be "Location" or "Vars" (got "Agent")`}},
+		[]string{`loc.yaml:2:7: kind: must be "Location", "KrosAIAccount" or "Vars" (got "Agent")`}},
 	{"document is a list", loc("- apiVersion: agentform/v1\n"),
 		[]string{"loc.yaml:1:1: a Location document must be a mapping (apiVersion, kind, location, agents)"}},
 	{"unknown top-level field", loc(head + "agent: []\n"),
@@ -187,7 +187,7 @@ var badManifests = []badManifest{
 		[]string{`loc.yaml:1:13: apiVersion: must be "agentform/v1" (got "agentform/v2")`,
 			"loc.yaml:3:28: location.name: " + tokenMessage}},
 	{"token reported in a document of another kind", loc("apiVersion: agentform/v1\nkind: Agent\nsecret: x\n"),
-		[]string{`loc.yaml:2:7: kind: must be "Location" or "Vars" (got "Agent")`,
+		[]string{`loc.yaml:2:7: kind: must be "Location", "KrosAIAccount" or "Vars" (got "Agent")`,
 			"loc.yaml:3:1: secret: a literal token is not allowed in a manifest: put it in an environment variable and name that variable in location.tokenEnv"}},
 	{"token reported in a document that is a list", loc("- eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln\n"),
 		[]string{"loc.yaml:1:1: a Location document must be a mapping (apiVersion, kind, location, agents)",
@@ -390,6 +390,53 @@ var badManifests = []badManifest{
 		"a.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: locA, tokenEnv: HL_TOKEN}\n",
 		"b.yaml": "apiVersion: agentform/v1\nkind: Location\nlocation: {id: locB}\n---\napiVersion: agentform/v1\nkind: Location\nlocation: {id: locC, tokenEnv: HL_TOKEN}\n",
 	}, []string{"b.yaml:7:32: location.tokenEnv: tokenEnv HL_TOKEN is also named by location locA at a.yaml:3:32: each location needs its own token (or name none, for agency mode)"}},
+	// KrosAI accounts.
+	{"account without a name", loc(krosHead("account: {tokenEnv: KROSAI_A}\n")),
+		[]string{"loc.yaml:3:10: account.name: required field is missing"}},
+	{"KrosAI agent field misspelt", loc(krosHead(krosAccount + "agents:\n  - name: Support\n    systemPrompt: hi\n")),
+		[]string{`loc.yaml:7:5: agents[0].systemPrompt: unknown field "systemPrompt" (did you mean "system_prompt"?)`}},
+	{"HighLevel field in a KrosAI base", map[string]string{
+		"loc.yaml":                krosHead(krosAccount + "agents:\n  - name: Support\n    base: krosai/voice\n"),
+		"bases/krosai/voice.yaml": "voice_id: alloy\nmode: auto-pilot\n",
+	}, []string{`bases/krosai/voice.yaml:2:1: agents[0].mode: unknown field "mode"`}},
+	{"KrosAI names twice", loc(krosHead(krosAccount + "knowledgeBases: [{name: FAQ}, {name: FAQ}]\nagents:\n  - {name: Support, id: a1}\n  - {name: Support, id: a1}\n")),
+		[]string{`loc.yaml:5:38: knowledgeBases[1].name: duplicate knowledge base name "FAQ" (first declared at line 5:25)`,
+			`loc.yaml:8:12: agents[1].name: duplicate agent name "Support" (first declared at line 7:12)`,
+			`loc.yaml:8:25: agents[1].id: agent id "a1" is pinned twice (first at line 7:25)`}},
+	{"KrosAI name with a trailing space", loc(krosHead(krosAccount + "agents:\n  - name: \"Support \"\n")),
+		[]string{"loc.yaml:6:11: agents[0].name: name has leading/trailing or doubled spaces, a tab or a line break; such a name looks like another one"}},
+	{"two documents of one name", map[string]string{
+		"loc.yaml": krosHead(krosAccount + "knowledgeBases:\n  - name: FAQ\n    documents: [a/faq.md, b/faq.md]\n"),
+		"a/faq.md": "a",
+		"b/faq.md": "b",
+	}, []string{"loc.yaml:7:27: knowledgeBases[0].documents[1]: two documents named faq.md in this knowledge base (first at line 7:17): KrosAI knows a document by its file name"}},
+	{"document missing", loc(krosHead(krosAccount + "knowledgeBases:\n  - name: FAQ\n    documents: [faq.md]\n")),
+		[]string{"loc.yaml:7:17: knowledgeBases[0].documents[0]: faq.md: no such file or directory"}},
+	{"document of a type KrosAI refuses", loc(krosHead(krosAccount + "knowledgeBases:\n  - name: FAQ\n    documents: [faq.html]\n")),
+		[]string{`loc.yaml:7:17: knowledgeBases[0].documents[0]: must be a .pdf, .txt, .docx or .md file (got "faq.html")`}},
+	{"document over 10 MB", map[string]string{
+		"loc.yaml": krosHead(krosAccount + "knowledgeBases:\n  - name: FAQ\n    documents: [big.pdf]\n"),
+		"big.pdf":  strings.Repeat("x", MaxDocumentSize+1),
+	}, []string{"loc.yaml:7:17: knowledgeBases[0].documents[0]: big.pdf: file is larger than 10 MB, the most agentform reads here"}},
+	{"two accounts on the default key", map[string]string{
+		"a.yaml": krosHead("account: {name: A}\n"),
+		"b.yaml": krosHead("account: {name: B}\n"),
+	}, []string{"b.yaml:3:10: account.tokenEnv: API key variable KROSAI_API_KEY is also used by the account at a.yaml:3:10: each account needs its own key"}},
+	{"two accounts of one name", map[string]string{
+		"a.yaml": krosHead("account: {name: A, tokenEnv: KEY_A}\n"),
+		"b.yaml": krosHead("account: {name: A, tokenEnv: KEY_B}\n"),
+	}, []string{`b.yaml:3:17: account.name: duplicate account name "A" (also declared at a.yaml:3:17)`}},
+	{"vars in an agent of an account", loc(krosHead(krosAccount + "agents:\n  - name: Support\n    vars: {x: 1}\n")),
+		[]string{"loc.yaml:7:5: agents[0].vars: is not allowed in an agent of an account: declare vars at the top of the document (a base file may declare default vars)"}},
+	{"KrosAI key in a manifest", loc(krosHead(krosAccount + "agents:\n  - name: Support\n    description: kros_live_a1b2c3d4e5f6g7h8\n")),
+		[]string{"loc.yaml:7:18: agents[0].description: value looks like a literal access token, which is not allowed in a manifest: tokens come only from the environment variable named in account.tokenEnv"}},
+	{"apiKey key in an account", loc(krosHead("account: {name: A, apiKey: x}\n")),
+		[]string{"loc.yaml:3:20: account.apiKey: a literal token is not allowed in a manifest: put it in an environment variable and name that variable in account.tokenEnv"}},
+	{"undefined variable in a KrosAI base", map[string]string{
+		"loc.yaml":         krosHead(krosAccount + "agents:\n  - name: Support\n    base: voice\n"),
+		"bases/voice.yaml": "system_prompt: ${persona}\n",
+	}, []string{"bases/voice.yaml:1:16: agents[0].system_prompt: undefined variable ${persona} (declare it under vars:) (used by loc.yaml:7:11)",
+		"loc.yaml:7:11: agents[0].base: the base uses ${persona} (at bases/voice.yaml:1:16), which this document does not declare under vars:"}},
 }
 
 func TestLoadBadManifests(t *testing.T) {
@@ -466,3 +513,9 @@ func followup(name, step string) string {
           followupSequence: [` + step + `]
 `
 }
+
+// krosHead starts a KrosAIAccount document (lines 1-2) followed by rest.
+func krosHead(rest string) string { return "apiVersion: agentform/v1\nkind: KrosAIAccount\n" + rest }
+
+// krosAccount is a valid account block: line 3.
+const krosAccount = "account: {name: Acme Voice, tokenEnv: KROSAI_ACME}\nprune: false\n"

@@ -84,6 +84,17 @@ func TestLoadRefusesHostileFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "tree", "tree/bases/desk.yaml: is a named pipe (FIFO), not a regular file; agentform reads only regular files"},
+		{"KrosAI document linked outside the tree", func(t *testing.T, dir string) {
+			write(t, filepath.Dir(dir), "secret.md", "SECRETCONTENT")
+			write(t, dir, "acct.yaml", krosHead(krosAccount+"knowledgeBases:\n  - name: FAQ\n    documents: [faq.md]\n"))
+			symlink(t, "../secret.md", filepath.Join(dir, "faq.md"))
+		}, "tree", "tree/acct.yaml:7:17: knowledgeBases[0].documents[0]: tree/faq.md: is a symbolic link leading outside the folders being loaded"},
+		{"KrosAI document that is a FIFO", func(t *testing.T, dir string) {
+			write(t, dir, "acct.yaml", krosHead(krosAccount+"knowledgeBases:\n  - name: FAQ\n    documents: [faq.md]\n"))
+			if err := syscall.Mkfifo(filepath.Join(dir, "faq.md"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "tree", "tree/acct.yaml:7:17: knowledgeBases[0].documents[0]: tree/faq.md: is a named pipe (FIFO), not a regular file"},
 		{"base linked to /dev/zero", func(t *testing.T, dir string) {
 			write(t, dir, "loc.yaml", agentA+"    base: ./zero.yaml\n")
 			symlink(t, "/dev/zero", filepath.Join(dir, "zero.yaml"))

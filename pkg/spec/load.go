@@ -38,15 +38,21 @@ type loader struct {
 	bases map[string]*baseEntry // parsed base files by path
 	// varsFiles are the vars files read, by path.
 	varsFiles map[string]*varsFile
+	// docs are the KrosAI documents read, by path.
+	docs map[string]docInfo
 	// varDecls is every variable declared; varUsed those a string used.
 	varDecls []*varDecl
 	varUsed  map[*varDecl]bool
 }
 
-// document is one Location document on its way to the model.
+// document is one Location or KrosAIAccount document on its way to the
+// model.
 type document struct {
 	file string
+	kind string
 	doc  *node // bases merged, variables expanded
+	// documents are a KrosAIAccount's knowledge-base documents, read.
+	documents []kbDocs
 }
 
 func load(src source, paths []string) (*Set, error) {
@@ -54,22 +60,34 @@ func load(src source, paths []string) (*Set, error) {
 		return nil, ErrNoPaths
 	}
 	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{},
-		varsFiles: map[string]*varsFile{}, varUsed: map[*varDecl]bool{}}
+		varsFiles: map[string]*varsFile{}, docs: map[string]docInfo{}, varUsed: map[*varDecl]bool{}}
 	files, trees := discover(src, paths, &l.d)
 	l.trees = trees
 	var docs []*document
 	for _, name := range files {
 		docs = append(docs, l.loadFile(name)...)
 	}
-	checkLocationIDs(docs, &l.d)
-	checkTokenEnvs(docs, &l.d)
+	var locations, accounts []*document
+	for _, doc := range docs {
+		if doc.kind == KindKrosAIAccount {
+			accounts = append(accounts, doc)
+		} else {
+			locations = append(locations, doc)
+		}
+	}
+	checkLocationIDs(locations, &l.d)
+	checkTokenEnvs(locations, &l.d)
+	checkAccounts(accounts, &l.d)
 	if len(l.d.list) > 0 {
 		return nil, l.d.list.sortAndDedupe()
 	}
 	l.reportUnusedVars()
 	set := &Set{Warnings: l.warn.list.sortAndDedupe()}
-	for _, doc := range docs {
+	for _, doc := range locations {
 		set.Locations = append(set.Locations, buildLocation(doc.doc))
+	}
+	for _, doc := range accounts {
+		set.Accounts = append(set.Accounts, buildAccount(doc))
 	}
 	set.Files, set.Digest = l.digest()
 	return set, nil
@@ -96,16 +114,25 @@ func (l *loader) read(name string) ([]byte, error) {
 // digest returns the sorted files read and the hex SHA-256 over each path,
 // a NUL byte and its content.
 func (l *loader) digest() ([]string, string) {
-	names := make([]string, 0, len(l.files))
+	names := make([]string, 0, len(l.files)+len(l.docs))
 	for name := range l.files {
 		names = append(names, name)
+	}
+	for name := range l.docs {
+		if _, dup := l.files[name]; !dup {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	h := sha256.New()
 	for _, name := range names {
 		io.WriteString(h, name)
 		h.Write([]byte{0})
-		h.Write(l.files[name])
+		if data, ok := l.files[name]; ok {
+			h.Write(data)
+		} else {
+			io.WriteString(h, l.docs[name].sha256)
+		}
 	}
 	return names, hex.EncodeToString(h.Sum(nil))
 }
@@ -179,6 +206,10 @@ func (l *loader) parse(name string, data []byte) []*node {
 // rules. It returns nil for a document that is not a Location at all. The
 // secret scan runs first, whatever the rest of the document holds.
 func (l *loader) loadDocument(file string, raw *node) *document {
+	if k, _ := raw.get("kind").str(); k == KindKrosAIAccount {
+		scanSecretsFor(raw, "", "account.tokenEnv", &l.d)
+		return l.loadAccount(file, raw)
+	}
 	scanSecrets(raw, "", &l.d)
 	if raw.kind != mapKind {
 		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
@@ -203,17 +234,23 @@ func (l *loader) loadDocument(file string, raw *node) *document {
 	mark := len(l.d.list)
 	validateSchema(doc, &l.d, unresolved)
 	if !headerOK {
-		// checkHeader has said it better than the schema's const and required.
-		kept := l.d.list[:mark]
-		for _, dg := range l.d.list[mark:] {
-			if dg.Path != "apiVersion" && dg.Path != "kind" {
-				kept = append(kept, dg)
-			}
-		}
-		l.d.list = kept
+		l.dropHeaderDiagnostics(mark)
 	}
 	checkSemantics(doc, &l.d)
-	return &document{file: file, doc: doc}
+	return &document{file: file, kind: KindLocation, doc: doc}
+}
+
+// dropHeaderDiagnostics drops the schema's apiVersion and kind diagnostics
+// reported since mark: checkHeader has said it better than the schema's
+// const and required.
+func (l *loader) dropHeaderDiagnostics(mark int) {
+	kept := l.d.list[:mark]
+	for _, dg := range l.d.list[mark:] {
+		if dg.Path != "apiVersion" && dg.Path != "kind" {
+			kept = append(kept, dg)
+		}
+	}
+	l.d.list = kept
 }
 
 // checkHeader reports a wrong or missing apiVersion or kind. ok is false when
@@ -264,7 +301,7 @@ func emptyForNull(doc *node, keys ...string) *node {
 			continue
 		}
 		empty := &node{kind: mapKind, pos: f.value.pos}
-		if f.key == "agents" {
+		if f.key == "agents" || f.key == "knowledgeBases" {
 			empty = &node{kind: seqKind, pos: f.value.pos, items: []*node{}}
 		}
 		doc.fields[i].value = empty

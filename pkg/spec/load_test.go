@@ -73,8 +73,36 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
+// TestKrosAIExample: the example account has a knowledge base with two
+// documents and two agents referencing it by name, built on one base.
+func TestKrosAIExample(t *testing.T) {
+	set, err := Load(filepath.Join("..", "..", "examples", "krosai"))
+	if err != nil {
+		t.Fatalf("example does not validate:\n%v", err)
+	}
+	if len(set.Accounts) != 1 || len(set.Locations) != 0 || len(set.Warnings) != 0 {
+		t.Fatalf("%d accounts, %d locations, warnings %v; want one account", len(set.Accounts), len(set.Locations), set.Warnings)
+	}
+	acct := set.Accounts[0]
+	if len(acct.KnowledgeBases) != 1 || len(acct.KnowledgeBases[0].Documents) != 2 {
+		t.Fatalf("knowledge bases = %+v, want one with two documents", acct.KnowledgeBases)
+	}
+	kb := acct.KnowledgeBases[0].Name
+	if len(acct.Agents) != 2 {
+		t.Fatalf("%d agents, want 2", len(acct.Agents))
+	}
+	for _, a := range acct.Agents {
+		if len(a.Refs) != 1 || a.Refs[0].Name != kb {
+			t.Errorf("agent %s refs = %+v, want %q by name", a.Name, a.Refs, kb)
+		}
+		if a.Settings["tts_provider"] != "krosaimlingual" {
+			t.Errorf("agent %s did not get the base's settings: %v", a.Name, a.Settings)
+		}
+	}
+}
+
 func TestExamplesDeclareTheirSchema(t *testing.T) {
-	root := filepath.Join("..", "..", "examples", "locations")
+	root := filepath.Join("..", "..", "examples")
 	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !isManifestName(p) {
 			return err

@@ -27,6 +27,8 @@ type compiledSchemas struct {
 	location *jsonschema.Schema
 	agent    *jsonschema.Schema
 	vars     *jsonschema.Schema
+	account  *jsonschema.Schema // a KrosAIAccount document
+	krosai   *jsonschema.Schema // a KrosAI agent (base file)
 	// varsHolder checks a mapping holding only vars (a base's defaults).
 	varsHolder *jsonschema.Schema
 	raw        map[string]any // file name → decoded schema document
@@ -87,6 +89,12 @@ func compileSchemas() (*compiledSchemas, error) {
 	if out.vars, err = c.Compile(schemaBase + schemas.Vars); err != nil {
 		return nil, fmt.Errorf("compile %s: %w", schemas.Vars, err)
 	}
+	if out.account, err = c.Compile(schemaBase + schemas.KrosAIAccount); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", schemas.KrosAIAccount, err)
+	}
+	if out.krosai, err = c.Compile(schemaBase + schemas.KrosAIAgent); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", schemas.KrosAIAgent, err)
+	}
 	return out, nil
 }
 
@@ -108,6 +116,10 @@ func (c *compiledSchemas) compiled(file string) (*jsonschema.Schema, bool) {
 		return c.agent, true
 	case schemas.Vars:
 		return c.vars, true
+	case schemas.KrosAIAccount:
+		return c.account, true
+	case schemas.KrosAIAgent:
+		return c.krosai, true
 	}
 	return nil, false
 }
@@ -115,6 +127,7 @@ func (c *compiledSchemas) compiled(file string) (*jsonschema.Schema, bool) {
 // Schema pickers for validateAgainst.
 func locationSchema(c *compiledSchemas) *jsonschema.Schema   { return c.location }
 func varsSchema(c *compiledSchemas) *jsonschema.Schema       { return c.vars }
+func accountSchema(c *compiledSchemas) *jsonschema.Schema    { return c.account }
 func varsHolderSchema(c *compiledSchemas) *jsonschema.Schema { return c.varsHolder }
 
 // validateAgainst validates doc against the schema pick chooses.
