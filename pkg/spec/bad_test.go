@@ -352,7 +352,11 @@ var badManifests = []badManifest{
 	{"delete marker with details", map[string]string{
 		"loc.yaml":        agentA + "    base: desk\n    actions:\n      - {name: Stop, $patch: delete, details: {}}\n",
 		"bases/desk.yaml": "actions:\n" + stopBot("Stop"),
-	}, []string{`loc.yaml:11:9: agents[0].actions[0]: an item with $patch: delete holds only name and $patch`}},
+	}, []string{`loc.yaml:11:9: agents[0].actions[0]: an item with $patch: delete must hold only name and $patch`}},
+	{"replace marker with a name", map[string]string{
+		"loc.yaml":        agentA + "    base: desk\n    actions:\n      - {name: Stop, $patch: replace}\n",
+		"bases/desk.yaml": "actions:\n" + stopBot("Stop"),
+	}, []string{`loc.yaml:11:9: agents[0].actions[0]: an item with $patch: replace must hold nothing else`}},
 	{"follow-up of a base names a deleted action", map[string]string{
 		"loc.yaml":        agentA + "    base: desk\n    actions:\n      - {name: F, $patch: delete}\n",
 		"bases/desk.yaml": "followup: {actions: [F]}\nactions:\n" + followup("F", "{id: 1, followupTimeUnit: hours, followupTime: 2}"),

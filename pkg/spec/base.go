@@ -250,7 +250,7 @@ func (l *loader) mergeActions(base, over *node, hasBase bool, path string, repor
 		switch m, _ := marker.value.str(); {
 		case m == patchReplace:
 			if len(it.fields) > 1 {
-				l.d.add(it.pos, ipath, "an item {%s: %s} holds nothing else", patchKey, patchReplace)
+				l.d.add(it.pos, ipath, "an item with %s: %s must hold nothing else", patchKey, patchReplace)
 			} else if !hasBase {
 				l.d.add(marker.value.pos, joinPath(ipath, patchKey), "this agent has no base: there is no list to replace")
 			}
@@ -259,7 +259,7 @@ func (l *loader) mergeActions(base, over *node, hasBase bool, path string, repor
 			case !named:
 				l.d.add(it.pos, joinPath(ipath, "name"), "name the base action to delete")
 			case len(it.fields) > 2:
-				l.d.add(it.pos, ipath, "an item with %s: %s holds only name and %s", patchKey, patchDelete, patchKey)
+				l.d.add(it.pos, ipath, "an item with %s: %s must hold only name and %s", patchKey, patchDelete, patchKey)
 			case !hasBase:
 				l.d.add(marker.value.pos, joinPath(ipath, patchKey), "this agent has no base: there is no action %q to delete", name)
 			default:
