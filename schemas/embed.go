@@ -4,9 +4,13 @@ package schemas
 
 import "embed"
 
-// FS holds location.schema.json (one Location document),
-// agent.schema.json (one agent: a base file, and the agent definitions the
-// location schema refers to) and plan.schema.json (the JSON form of a plan).
+// FS holds the schemas: location.schema.json (one Location document),
+// agent.schema.json (one HighLevel agent: a base file, and the agent
+// definitions the location schema refers to), krosai-account.schema.json
+// (one KrosAIAccount document), krosai-agent.schema.json (one KrosAI agent:
+// a base file, and the agent definitions the account schema refers to) and
+// vars.schema.json (a vars file, and the vars definitions every document
+// kind uses); and plan.schema.json, the JSON form of a plan.
 //
 //go:embed *.schema.json
 var FS embed.FS
@@ -15,6 +19,13 @@ var FS embed.FS
 const (
 	Location = "location.schema.json"
 	Agent    = "agent.schema.json"
+	Vars     = "vars.schema.json"
+	// KrosAIAccount and KrosAIAgent are the KrosAI document and agent.
+	KrosAIAccount = "krosai-account.schema.json"
+	KrosAIAgent   = "krosai-agent.schema.json"
 	// Plan is the JSON form of a plan (plan --format json, plan --out).
 	Plan = "plan.schema.json"
 )
+
+// All lists the schemas of manifest files (not the plan's).
+var All = []string{Location, Agent, Vars, KrosAIAccount, KrosAIAgent}

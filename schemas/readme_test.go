@@ -24,7 +24,7 @@ func TestREADMEDocumentsEveryField(t *testing.T) {
 		reference = reference[:end+3]
 	}
 	fields := map[string]bool{}
-	for _, name := range []string{Location, Agent} {
+	for _, name := range All {
 		raw, err := FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

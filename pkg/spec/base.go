@@ -3,20 +3,25 @@ package spec
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
 // baseEntry is a parsed base file; agent is nil when the file was unusable
-// (its problems are already reported).
+// (its problems are already reported). The base's default vars are kept
+// apart from its agent fields.
 type baseEntry struct {
 	agent *node
+	vars  []*varDecl
 }
 
-// resolveAgents merges each agent of a location over its base chain. It
-// also returns the paths of the agents whose chain could not be resolved
-// (unknown base, cycle, unusable base file): their fields are incomplete, so
-// missing ones are not reported on top of the base problem.
-func (l *loader) resolveAgents(agents *node, file string) (*node, map[string]bool) {
+// resolveAgents merges each agent of a location over its base chain and
+// expands its variables: the location's scope over the default vars of its
+// bases (nearest first). It also returns the paths of the agents whose chain
+// could not be resolved (unknown base, cycle, unusable base file): their
+// fields are incomplete, so missing ones are not reported on top of the base
+// problem.
+func (l *loader) resolveAgents(agents *node, file string, s scope) (*node, map[string]bool) {
 	if agents == nil || agents.kind != seqKind {
 		return agents, nil
 	}
@@ -25,51 +30,62 @@ func (l *loader) resolveAgents(agents *node, file string) (*node, map[string]boo
 	out.items = make([]*node, len(agents.items))
 	for i, a := range agents.items {
 		path := fmt.Sprintf("agents[%d]", i)
-		var ok bool
-		out.items[i], ok = l.resolveAgent(a, file, path, nil)
+		merged, defaults, ok := l.resolveAgent(a, file, path, nil)
 		if !ok {
 			unresolved[path] = true
 		}
+		agentScope := s
+		for _, decls := range defaults {
+			agentScope = agentScope.with(decls)
+		}
+		x := l.newExpander(agentScope, file)
+		if bf := a.field("base"); bf != nil {
+			x.usedBy, x.usedByPath = bf.value.pos, joinPath(path, "base")
+		}
+		out.items[i] = x.node(merged, path)
 	}
 	return &out, unresolved
 }
 
 // resolveAgent returns agent merged over its base (recursively), without the
-// base key, and whether the whole chain resolved. file is where agent was
-// written; chain holds the base files already being resolved, to detect
-// cycles.
-func (l *loader) resolveAgent(agent *node, file, path string, chain []string) (*node, bool) {
+// base key, the default vars of its bases (nearest first), and whether the
+// whole chain resolved. file is where agent was written; chain holds the
+// base files already being resolved, to detect cycles. Action markers
+// ($patch) are consumed here, so the result holds plain actions.
+func (l *loader) resolveAgent(agent *node, file, path string, chain []string) (*node, [][]*varDecl, bool) {
 	if agent == nil || agent.kind != mapKind {
-		return agent, true
+		return agent, nil, true
 	}
 	bf := agent.field("base")
 	if bf == nil {
-		return agent, true
+		return l.mergeAgent(nil, agent, path, true), nil, true
 	}
 	own := agent.without("base")
+	unresolved := func() (*node, [][]*varDecl, bool) { return l.mergeAgent(nil, own, path, false), nil, false }
 	name, ok := bf.value.str()
 	if !ok || name == "" {
 		l.d.add(bf.value.pos, joinPath(path, "base"), "must be a base name or a relative .yaml path")
-		return own, false
+		return unresolved()
 	}
 	basePath, tried := l.findBase(file, name)
 	if basePath == "" {
 		l.d.add(bf.value.pos, joinPath(path, "base"), "unknown base %q: %s", name, tried)
-		return own, false
+		return unresolved()
 	}
 	for i, p := range chain {
 		if p == basePath {
 			cycle := append(append([]string{}, chain[i:]...), basePath)
 			l.d.add(bf.value.pos, joinPath(path, "base"), "base cycle: %s", strings.Join(cycle, " -> "))
-			return own, false
+			return unresolved()
 		}
 	}
 	base := l.loadBase(basePath)
-	if base == nil {
-		return own, false
+	if base.agent == nil {
+		return unresolved()
 	}
-	resolved, ok := l.resolveAgent(base, basePath, "", append(chain, basePath))
-	return merge(resolved, own), ok
+	resolved, defaults, ok := l.resolveAgent(base.agent, basePath, "", append(chain, basePath))
+	defaults = append([][]*varDecl{base.vars}, defaults...)
+	return l.mergeAgent(resolved, own, path, true), defaults, ok
 }
 
 // findBase locates a base by name: a relative path when it ends in .yaml or
@@ -121,33 +137,37 @@ func (l *loader) isFile(p string) bool {
 }
 
 // loadBase parses a base file once: exactly one YAML document holding one
-// agent mapping.
-func (l *loader) loadBase(p string) *node {
+// agent mapping, whose vars: are the base's default variables.
+func (l *loader) loadBase(p string) *baseEntry {
 	if e, ok := l.bases[p]; ok {
-		return e.agent
+		return e
 	}
 	e := &baseEntry{}
 	l.bases[p] = e
 	data, err := l.read(p)
 	if err != nil {
 		l.d.add(Pos{File: p}, "", "%s", describeFSError(err))
-		return nil
+		return e
 	}
 	docs := l.parse(p, data)
 	switch {
 	case len(docs) == 0:
 		l.d.add(Pos{File: p, Line: 1, Col: 1}, "", "base file is empty: it must hold one agent")
-		return nil
+		return e
 	case len(docs) > 1:
 		l.d.add(docs[1].pos, "", "a base file must hold exactly one document (one agent)")
-		return nil
+		return e
 	case docs[0].kind != mapKind:
 		l.d.add(docs[0].pos, "", "a base file must hold one agent mapping")
-		return nil
+		return e
 	}
 	scanSecrets(docs[0], "", &l.d)
-	e.agent = docs[0]
-	return e.agent
+	if vars := docs[0].get("vars"); vars != nil {
+		validateVars(vars, &l.d)
+		e.vars = l.declareVars(vars, "vars", originBase)
+	}
+	e.agent = docs[0].without("vars")
+	return e
 }
 
 // merge deep-merges over onto base: mappings merge key by key, while lists
@@ -167,6 +187,133 @@ func merge(base, over *node) *node {
 		out.fields[i] = field{key: f.key, keyPos: f.keyPos, value: merge(out.fields[i].value, f.value)}
 	}
 	return out
+}
+
+// mergeAgent deep-merges agent over base (nil when the agent has none) like
+// merge, except for actions, which merge by name (mergeActions). report is
+// false when the base could not be read: markers are then dropped quietly.
+func (l *loader) mergeAgent(base, agent *node, path string, report bool) *node {
+	out := merge(base, agent)
+	af := agent.field("actions")
+	if af == nil || af.value.kind != seqKind {
+		return out
+	}
+	var baseActions *node
+	if bf := base.field("actions"); bf != nil && bf.value.kind == seqKind {
+		baseActions = bf.value
+	}
+	i := indexField(out.fields, "actions")
+	out.fields[i].value = l.mergeActions(baseActions, af.value, base != nil, joinPath(path, "actions"), report)
+	return out
+}
+
+// Markers of an action item over a base, as in Kustomize's strategic merge.
+const (
+	patchKey     = "$patch"
+	patchDelete  = "delete"
+	patchReplace = "replace"
+)
+
+// mergeActions merges an agent's action list over its base's, by name: an
+// item whose name the base has deep-merges into that action (or replaces it
+// when it gives another type), a new name appends, {name: X, $patch: delete}
+// removes the base's X, and an item {$patch: replace} makes the list replace
+// the base's. An empty list means no actions. hasBase is false for an agent
+// without a base: markers are then errors.
+func (l *loader) mergeActions(base, over *node, hasBase bool, path string, report bool) *node {
+	out := &node{kind: seqKind, pos: over.pos, items: []*node{}}
+	if len(over.items) == 0 {
+		return out
+	}
+	if base != nil && !slices.ContainsFunc(over.items, isReplaceMarker) {
+		out.items = append(out.items, base.items...)
+	}
+	seen := map[string]bool{}
+	for i, it := range over.items {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		name, named := it.get("name").str()
+		marker := it.field(patchKey)
+		if marker == nil {
+			if j := actionIndex(out.items, name); named && !seen[name] && j >= 0 {
+				out.items[j] = mergeAction(out.items[j], it)
+			} else {
+				out.items = append(out.items, it)
+			}
+			if named {
+				seen[name] = true
+			}
+			continue
+		}
+		if !report {
+			continue
+		}
+		switch m, _ := marker.value.str(); {
+		case m == patchReplace:
+			if len(it.fields) > 1 {
+				l.d.add(it.pos, ipath, "an item with %s: %s must hold nothing else", patchKey, patchReplace)
+			} else if !hasBase {
+				l.d.add(marker.value.pos, joinPath(ipath, patchKey), "this agent has no base: there is no list to replace")
+			}
+		case m == patchDelete:
+			switch {
+			case !named:
+				l.d.add(it.pos, joinPath(ipath, "name"), "name the base action to delete")
+			case len(it.fields) > 2:
+				l.d.add(it.pos, ipath, "an item with %s: %s must hold only name and %s", patchKey, patchDelete, patchKey)
+			case !hasBase:
+				l.d.add(marker.value.pos, joinPath(ipath, patchKey), "this agent has no base: there is no action %q to delete", name)
+			default:
+				j := actionIndex(out.items, name)
+				if j < 0 {
+					l.d.add(it.get("name").pos, joinPath(ipath, "name"), "the base has no action named %q to delete%s", name, didYouMean(name, actionNames(base)))
+					continue
+				}
+				out.items = slices.Delete(out.items, j, j+1)
+			}
+		default:
+			l.d.add(marker.value.pos, joinPath(ipath, patchKey), "must be %s or %s (got %s)", patchDelete, patchReplace, describeValue(marker.value.toJSON()))
+		}
+	}
+	return out
+}
+
+// isReplaceMarker reports whether an action item is {$patch: replace}.
+func isReplaceMarker(n *node) bool {
+	m, _ := n.get(patchKey).str()
+	return m == patchReplace
+}
+
+// actionIndex returns the index of the action named name in items, or -1.
+func actionIndex(items []*node, name string) int {
+	return slices.IndexFunc(items, func(n *node) bool {
+		s, ok := n.get("name").str()
+		return ok && s == name
+	})
+}
+
+// actionNames returns the names of a list of actions.
+func actionNames(actions *node) []string {
+	var names []string
+	if actions == nil {
+		return nil
+	}
+	for _, a := range actions.items {
+		if s, ok := a.get("name").str(); ok {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
+// mergeAction deep-merges an agent's action over its base's action of the
+// same name. An item that gives another type replaces the base's action:
+// the details of two types do not mix.
+func mergeAction(base, over *node) *node {
+	bt, _ := base.get("type").str()
+	if ot, ok := over.get("type").str(); ok && ot != bt {
+		return over
+	}
+	return merge(base, over)
 }
 
 func indexField(fields []field, key string) int {

@@ -10,7 +10,7 @@ func buildLocation(doc *node) *Location {
 	loc.ID, _ = l.get("id").str()
 	loc.Name, _ = l.get("name").str()
 	if env, ok := l.get("tokenEnv").str(); ok && env != "" {
-		loc.TokenEnv = env
+		loc.TokenEnv, loc.TokenEnvDeclared = env, true
 	}
 	if p := doc.get("prune"); p != nil {
 		loc.Prune, _ = p.value.(bool)
@@ -42,6 +42,7 @@ func buildAgent(a *node) *Agent {
 	if fu := a.get("followup"); fu != nil {
 		ag.Followup = buildFollowup(fu)
 	}
+	ag.Refs = collectRefs(a, agentRefFields)
 	return ag
 }
 
@@ -52,6 +53,7 @@ func buildAction(act *node) *Action {
 	if m, ok := act.get("details").toJSON().(map[string]any); ok {
 		a.Details = m
 	}
+	a.Refs = collectRefs(act.get("details"), refFields[a.Type])
 	return a
 }
 

@@ -155,6 +155,33 @@ func checkLocationIDs(docs []*document, d *diags) {
 	}
 }
 
+// checkTokenEnvs reports two locations naming the same tokenEnv: one token
+// would then act for two sub-accounts, and HighLevel tokens are per
+// location. Locations naming none are fine (agency mode mints a token per
+// location).
+func checkTokenEnvs(docs []*document, d *diags) {
+	first := map[string]struct {
+		pos Pos
+		id  string
+	}{}
+	for _, doc := range docs {
+		n := doc.doc.get("location").get("tokenEnv")
+		env, ok := n.str()
+		if !ok || env == "" {
+			continue
+		}
+		id, _ := doc.doc.get("location").get("id").str()
+		if f, dup := first[env]; dup {
+			d.add(n.pos, "location.tokenEnv", "tokenEnv %s is also named by location %s at %s: each location needs its own token (or name none, for agency mode)", env, f.id, shortPos(f.pos, n.pos))
+			continue
+		}
+		first[env] = struct {
+			pos Pos
+			id  string
+		}{n.pos, id}
+	}
+}
+
 // shortPos formats p for a message about something at ref: line:col when in
 // the same file, file:line:col otherwise.
 func shortPos(p, ref Pos) string {

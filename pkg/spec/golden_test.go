@@ -13,16 +13,23 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden files")
 
 // TestGolden loads each testdata/golden/<case> folder and compares the loaded
 // model, as JSON, with testdata/<case>.golden: base merge (chains, relative
-// paths, maps merged, lists and scalars replaced) and variable expansion.
+// paths, maps merged, actions merged by name, other lists and scalars
+// replaced), variable expansion (vars files, base defaults, whole values)
+// and a KrosAI account (bases, vars, documents read and hashed).
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"merge", "vars"} {
+	for _, tc := range []struct{ name, file string }{{"merge", "location.yaml"}, {"vars", "location.yaml"}, {"krosai", "account.yaml"}} {
+		name := tc.name
 		t.Run(name, func(t *testing.T) {
 			t.Chdir(filepath.Join("testdata", "golden", name))
-			set, err := Load("location.yaml")
+			set, err := Load(tc.file)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			got, err := json.MarshalIndent(set.Locations, "", "  ")
+			var model any = set.Locations
+			if name == "krosai" {
+				model = set
+			}
+			got, err := json.MarshalIndent(model, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"testing"
 	"testing/fstest"
 )
@@ -61,6 +62,30 @@ func TestLoadGoodManifests(t *testing.T) {
 					t.Errorf("F has %d steps, want 2", len(steps))
 				}
 			}},
+		{"variables inside variables", loc(head + "vars:\n  city: Austin\n  zip: 78701\n  place: ${city} ${zip}\n  greeting: Welcome to ${place}, $${not a var}\n" +
+			"agents:\n  - name: A\n    businessName: ${greeting}\n"),
+			func(t *testing.T, set *Set) {
+				if got := set.Locations[0].Agents[0].Settings["businessName"]; got != "Welcome to Austin 78701, ${not a var}" {
+					t.Errorf("businessName = %v", got)
+				}
+				if len(set.Warnings) != 0 {
+					t.Errorf("warnings: %v", set.Warnings)
+				}
+			}},
+		{"unused variables are warnings", loc(head + "vars:\n  city: Austin\n  spare: x\n  chained: ${city}\nagents:\n  - name: A\n    businessName: ${city}\n"),
+			func(t *testing.T, set *Set) {
+				want := "loc.yaml:6:3: vars.spare: variable spare is declared but never used\n" +
+					"loc.yaml:7:3: vars.chained: variable chained is declared but never used"
+				if got := set.Warnings.String(); got != want {
+					t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+				}
+			}},
+		{"declared tokenEnv", loc("apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc1, tokenEnv: HL_TOKEN_A}\n"),
+			func(t *testing.T, set *Set) {
+				if l := set.Locations[0]; l.TokenEnv != "HL_TOKEN_A" || !l.TokenEnvDeclared {
+					t.Errorf("TokenEnv = %q declared=%v, want HL_TOKEN_A declared", l.TokenEnv, l.TokenEnvDeclared)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,5 +99,34 @@ func TestLoadGoodManifests(t *testing.T) {
 			}
 			tt.check(t, set)
 		})
+	}
+}
+
+// TestUnusedVariableWarnings: a base's default or a vars file's variable is
+// reported once, when nothing that could use it does.
+func TestUnusedVariableWarnings(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, content := range map[string]string{
+		"loc.yaml":         head + "agents:\n  - name: A\n    base: desk\n",
+		"other.yaml":       "apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc2}\nvarsFiles: [groups/tx.yaml]\n",
+		"third.yaml":       "apiVersion: agentform/v1\nkind: Location\nlocation: {id: loc3}\nvarsFiles: [groups/tx.yaml]\nvars: {b: 1}\nagents: [{name: X, goal: '${a} ${b}'}]\n",
+		"groups/tx.yaml":   "apiVersion: agentform/v1\nkind: Vars\nvars:\n  a: used by third\n  b: overridden by third\n  c: used by nobody\n",
+		"groups/lone.yaml": "apiVersion: agentform/v1\nkind: Vars\nvars: {d: listed nowhere}\n",
+		"bases/desk.yaml":  "vars: {tone: warm, spare: x}\ngoal: ${tone}\n",
+	} {
+		fsys[name] = &fstest.MapFile{Data: []byte(content)}
+	}
+	set, err := LoadFS(fsys, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "bases/desk.yaml:1:20: vars.spare: default variable spare is never used by this base or the agents built on it\n" +
+		"groups/lone.yaml:3:8: vars.d: variable d is never used: no document lists this file under varsFiles:\n" +
+		"groups/tx.yaml:6:3: vars.c: variable c is not used by any document that lists this file (other.yaml:4:13, third.yaml:4:13)"
+	if got := set.Warnings.String(); got != want {
+		t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+	}
+	if !slices.Contains(set.Files, "groups/tx.yaml") || !slices.Contains(set.Files, "groups/lone.yaml") {
+		t.Errorf("Files = %v, want the vars files among them", set.Files)
 	}
 }

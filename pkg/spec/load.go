@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,44 +31,79 @@ var ErrNoPaths = errors.New("no manifest paths given")
 // loader holds the state of one Load.
 type loader struct {
 	src   source
-	d     diags
+	d     diags // errors
+	warn  diags // warnings: unused variables
+	trees []string
 	files map[string][]byte     // every file read: manifests and bases
 	bases map[string]*baseEntry // parsed base files by path
+	// varsFiles are the vars files read, by path.
+	varsFiles map[string]*varsFile
+	// docs are the KrosAI documents read, by path.
+	docs map[string]docInfo
+	// varDecls is every variable declared; varUsed those a string used.
+	varDecls []*varDecl
+	varUsed  map[*varDecl]bool
 }
 
-// document is one Location document on its way to the model.
+// document is one Location or KrosAIAccount document on its way to the
+// model.
 type document struct {
 	file string
+	kind string
 	doc  *node // bases merged, variables expanded
+	// documents are a KrosAIAccount's knowledge-base documents, read.
+	documents []kbDocs
 }
 
 func load(src source, paths []string) (*Set, error) {
 	if len(paths) == 0 {
 		return nil, ErrNoPaths
 	}
-	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{}}
+	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{},
+		varsFiles: map[string]*varsFile{}, docs: map[string]docInfo{}, varUsed: map[*varDecl]bool{}}
+	files, trees := discover(src, paths, &l.d)
+	l.trees = trees
 	var docs []*document
-	for _, name := range discover(src, paths, &l.d) {
+	for _, name := range files {
 		docs = append(docs, l.loadFile(name)...)
 	}
-	checkLocationIDs(docs, &l.d)
+	var locations, accounts []*document
+	for _, doc := range docs {
+		if doc.kind == KindKrosAIAccount {
+			accounts = append(accounts, doc)
+		} else {
+			locations = append(locations, doc)
+		}
+	}
+	checkLocationIDs(locations, &l.d)
+	checkTokenEnvs(locations, &l.d)
+	checkAccounts(accounts, &l.d)
 	if len(l.d.list) > 0 {
 		return nil, l.d.list.sortAndDedupe()
 	}
-	set := &Set{}
-	for _, doc := range docs {
+	l.reportUnusedVars()
+	set := &Set{Warnings: l.warn.list.sortAndDedupe()}
+	for _, doc := range locations {
 		set.Locations = append(set.Locations, buildLocation(doc.doc))
+	}
+	for _, doc := range accounts {
+		set.Accounts = append(set.Accounts, buildAccount(doc))
 	}
 	set.Files, set.Digest = l.digest()
 	return set, nil
 }
 
-// read returns a file's content and records it for the digest.
+// read returns a file's content and records it for the digest. Only regular
+// files of at most MaxManifestSize are read, and symbolic links only when
+// they stay inside the trees being loaded.
 func (l *loader) read(name string) ([]byte, error) {
 	if data, ok := l.files[name]; ok {
 		return data, nil
 	}
-	data, err := l.src.readFile(name)
+	if err := l.src.linkProblem(name, l.trees); err != nil {
+		return nil, err
+	}
+	data, err := l.src.readFile(name, MaxManifestSize)
 	if err != nil {
 		return nil, err
 	}
@@ -80,24 +114,37 @@ func (l *loader) read(name string) ([]byte, error) {
 // digest returns the sorted files read and the hex SHA-256 over each path,
 // a NUL byte and its content.
 func (l *loader) digest() ([]string, string) {
-	names := make([]string, 0, len(l.files))
+	names := make([]string, 0, len(l.files)+len(l.docs))
 	for name := range l.files {
 		names = append(names, name)
+	}
+	for name := range l.docs {
+		if _, dup := l.files[name]; !dup {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	h := sha256.New()
 	for _, name := range names {
 		io.WriteString(h, name)
 		h.Write([]byte{0})
-		h.Write(l.files[name])
+		if data, ok := l.files[name]; ok {
+			h.Write(data)
+		} else {
+			io.WriteString(h, l.docs[name].sha256)
+		}
 	}
 	return names, hex.EncodeToString(h.Sum(nil))
 }
 
 // loadFile parses every document of one manifest file and validates each.
 // A file without any document (empty, or only comments) is an error: it
-// was named or found as a manifest but declares nothing.
+// was named or found as a manifest but declares nothing. A vars file found
+// among the manifests is checked once, like one listed under varsFiles:.
 func (l *loader) loadFile(name string) []*document {
+	if _, done := l.varsFiles[name]; done {
+		return nil
+	}
 	data, err := l.read(name)
 	if err != nil {
 		l.d.add(Pos{File: name}, "", "%s", describeFSError(err))
@@ -107,6 +154,10 @@ func (l *loader) loadFile(name string) []*document {
 	raws := l.parse(name, data)
 	if len(raws) == 0 && len(l.d.list) == before {
 		l.d.add(Pos{File: name, Line: 1, Col: 1}, "", "no Location document in this file")
+		return nil
+	}
+	if slices.ContainsFunc(raws, isVarsDocument) {
+		l.varsFileFromDocs(name, raws)
 		return nil
 	}
 	var docs []*document
@@ -121,6 +172,10 @@ func (l *loader) loadFile(name string) []*document {
 // parse decodes every YAML document of a file into nodes, skipping empty
 // ones. A syntax error ends the file: the parser cannot resynchronise.
 func (l *loader) parse(name string, data []byte) []*node {
+	if line, col, what := badCharacter(data); line > 0 {
+		l.d.add(Pos{File: name, Line: line, Col: col}, "", "YAML syntax error: %s", what)
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var out []*node
 	for {
@@ -146,182 +201,95 @@ func (l *loader) parse(name string, data []byte) []*node {
 	}
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// syntaxError reports a YAML parse error at the line and column it is on,
-// or at 1:1 when the parser gives no clue, so that every syntax error can be
-// annotated.
-func (l *loader) syntaxError(name string, data []byte, err error) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		line = syntaxErrorLine(data, line, msg)
-		if tabLine, col := tabIndent(data, line, strings.Contains(m[2], "tab")); tabLine > 0 {
-			l.d.add(Pos{File: name, Line: tabLine, Col: col}, "", "YAML syntax error: tabs are not allowed for indentation in YAML; use spaces")
-			return
-		}
-		l.d.add(Pos{File: name, Line: max(line, 1), Col: 1}, "", "YAML syntax error: %s", m[2])
-		return
-	}
-	text := strings.TrimPrefix(msg, "yaml: ")
-	line, col := locateSyntaxError(data, text)
-	if line == 0 {
-		line, col = 1, 1
-	}
-	l.d.add(Pos{File: name, Line: line, Col: col}, "", "YAML syntax error: %s", text)
-}
-
-var unknownAnchor = regexp.MustCompile(`^unknown anchor '([^']*)' referenced$`)
-
-// locateSyntaxError finds the position of errors the parser reports without
-// a line: an alias to an unknown anchor and a %YAML directive the parser does
-// not support. It returns 0, 0 when it cannot tell.
-func locateSyntaxError(data []byte, text string) (line, col int) {
-	var target string
-	switch m := unknownAnchor.FindStringSubmatch(text); {
-	case m != nil:
-		target = "*" + m[1]
-	case strings.Contains(text, "incompatible YAML document"):
-		target = "%YAML"
-	default:
-		return 0, 0
-	}
-	for i, l := range strings.SplitAfter(string(data), "\n") {
-		if c := strings.Index(l, target); c >= 0 {
-			return i + 1, c + 1
-		}
-	}
-	return 0, 0
-}
-
-// tabIndent returns the position of a tab in the indentation of line (1-based),
-// or, when anyLater is set, of the first line from there on indented with a
-// tab; 0, 0 if there is none.
-func tabIndent(data []byte, line int, anyLater bool) (int, int) {
-	lines := strings.SplitAfter(string(data), "\n")
-	for i := max(line, 1) - 1; i < len(lines); i++ {
-		rest := strings.TrimLeft(lines[i], " \t")
-		if strings.TrimSpace(rest) == "" {
-			continue // a blank line's whitespace indents nothing
-		}
-		if indent := lines[i][:len(lines[i])-len(rest)]; strings.Contains(indent, "\t") {
-			return i + 1, strings.IndexByte(indent, '\t') + 1
-		}
-		if !anyLater {
-			break
-		}
-	}
-	return 0, 0
-}
-
-// syntaxErrorLine finds the line a YAML error is really on. The parser
-// reports where the enclosing construct began (a list, a mapping), not the
-// offending line. Prefixes of whole lines that stop before the offending line
-// parse (or fail differently); those that include it fail with the same
-// error, so a binary search finds the first such prefix: it ends at the
-// offending line.
-func syntaxErrorLine(data []byte, reported int, msg string) int {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	lo, hi := max(reported, 1), len(lines)
-	if lo > hi {
-		return reported
-	}
-	failsSame := func(n int) bool {
-		err := decodeAll(bytes.Join(lines[:n], nil))
-		return err != nil && err.Error() == msg
-	}
-	if !failsSame(hi) {
-		return reported
-	}
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if failsSame(mid) {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
-	}
-	return lo
-}
-
-// decodeAll parses every document of data and returns the first error.
-func decodeAll(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var y yaml.Node
-		if err := dec.Decode(&y); err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-	}
-}
-
 // loadDocument checks one document's header, merges bases, expands
 // variables, and validates the result against the schema and the semantic
 // rules. It returns nil for a document that is not a Location at all. The
 // secret scan runs first, whatever the rest of the document holds.
 func (l *loader) loadDocument(file string, raw *node) *document {
+	if k, _ := raw.get("kind").str(); k == KindKrosAIAccount {
+		scanSecretsFor(raw, "", "account.tokenEnv", &l.d)
+		return l.loadAccount(file, raw)
+	}
 	scanSecrets(raw, "", &l.d)
 	if raw.kind != mapKind {
 		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
 		return nil
 	}
-	headerOK, foreign := checkHeader(raw, &l.d)
+	headerOK, foreign := checkHeader(raw, KindLocation, &l.d)
 	if foreign {
 		return nil // another kind of document: its fields mean something else
 	}
-	vars := declaredVars(raw)
+	locScope := l.documentScope(raw, file)
 	doc := emptyForNull(raw.without(), "vars", "agents")
 	var unresolved map[string]bool
 	for i := range doc.fields {
 		f := &doc.fields[i]
 		switch f.key {
 		case "agents":
-			f.value, unresolved = l.resolveAgents(f.value, file)
-			f.value = expandVars(f.value, vars, f.key, file, &l.d)
+			f.value, unresolved = l.resolveAgents(f.value, file, locScope)
 		case "location":
-			f.value = expandVars(f.value, vars, f.key, file, &l.d)
+			f.value = l.newExpander(locScope, file).node(f.value, f.key)
 		}
 	}
 	mark := len(l.d.list)
 	validateSchema(doc, &l.d, unresolved)
 	if !headerOK {
-		// checkHeader has said it better than the schema's const and required.
-		kept := l.d.list[:mark]
-		for _, dg := range l.d.list[mark:] {
-			if dg.Path != "apiVersion" && dg.Path != "kind" {
-				kept = append(kept, dg)
-			}
-		}
-		l.d.list = kept
+		l.dropHeaderDiagnostics(mark)
 	}
 	checkSemantics(doc, &l.d)
-	return &document{file: file, doc: doc}
+	return &document{file: file, kind: KindLocation, doc: doc}
+}
+
+// dropHeaderDiagnostics drops the schema's apiVersion and kind diagnostics
+// reported since mark: checkHeader has said it better than the schema's
+// const and required.
+func (l *loader) dropHeaderDiagnostics(mark int) {
+	kept := l.d.list[:mark]
+	for _, dg := range l.d.list[mark:] {
+		if dg.Path != "apiVersion" && dg.Path != "kind" {
+			kept = append(kept, dg)
+		}
+	}
+	l.d.list = kept
 }
 
 // checkHeader reports a wrong or missing apiVersion or kind. ok is false when
-// either is wrong; foreign is true when kind is not Location (missing, or
+// either is wrong; foreign is true when kind is not want (missing, or
 // another kind, such as a base file given as a manifest), so the document's
-// other fields cannot be checked as a Location's.
-func checkHeader(root *node, d *diags) (ok, foreign bool) {
+// other fields cannot be checked as want's.
+func checkHeader(root *node, want string, d *diags) (ok, foreign bool) {
 	ok = true
-	for _, want := range []struct{ key, value string }{{"apiVersion", APIVersion}, {"kind", KindLocation}} {
-		n := root.get(want.key)
-		if n == nil {
-			d.add(root.pos, want.key, "required field is missing (want %q)", want.value)
-			ok = false
-			foreign = foreign || want.key == "kind"
-			continue
-		}
-		if s, isStr := n.str(); !isStr || s != want.value {
-			d.add(n.pos, want.key, "must be %q (got %s)", want.value, describeValue(n.toJSON()))
-			ok = false
-			foreign = foreign || want.key == "kind"
-		}
+	if n := root.get("apiVersion"); n == nil {
+		d.add(root.pos, "apiVersion", "required field is missing (want %q)", APIVersion)
+		ok = false
+	} else if s, isStr := n.str(); !isStr || s != APIVersion {
+		d.add(n.pos, "apiVersion", "must be %q (got %s)", APIVersion, describeValue(n.toJSON()))
+		ok = false
 	}
-	return ok, foreign
+	n := root.get("kind")
+	if n == nil {
+		d.add(root.pos, "kind", "required field is missing (want %q)", want)
+		return false, true
+	}
+	if s, isStr := n.str(); !isStr || s != want {
+		if !isStr || !slices.Contains(documentKinds, s) {
+			d.add(n.pos, "kind", "must be %s (got %s)", quotedList(documentKinds), describeValue(n.toJSON()))
+		}
+		return false, true
+	}
+	return ok, false
+}
+
+// quotedList writes "a", "b" or "c".
+func quotedList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // emptyForNull returns doc with the named keys written without a value (null)
@@ -333,35 +301,12 @@ func emptyForNull(doc *node, keys ...string) *node {
 			continue
 		}
 		empty := &node{kind: mapKind, pos: f.value.pos}
-		if f.key == "agents" {
+		if f.key == "agents" || f.key == "knowledgeBases" {
 			empty = &node{kind: seqKind, pos: f.value.pos, items: []*node{}}
 		}
 		doc.fields[i].value = empty
 	}
 	return doc
-}
-
-// declaredVars returns the document's vars: strings as they are, numbers and
-// booleans as written in YAML (78701, true). A variable with a value of
-// another type is declared with an empty value: the schema reports the value,
-// and its uses must not be reported as undefined on top.
-func declaredVars(root *node) map[string]string {
-	vars := map[string]string{}
-	v := root.get("vars")
-	if v == nil {
-		return vars
-	}
-	for _, f := range v.fields {
-		switch val := f.value.value.(type) {
-		case string:
-			vars[f.key] = val
-		case float64, bool:
-			vars[f.key] = f.value.text
-		default:
-			vars[f.key] = ""
-		}
-	}
-	return vars
 }
 
 // describeValue formats a JSON value for a message: strings quoted, others as

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func TestExamplesValidate(t *testing.T) {
@@ -50,6 +53,15 @@ func TestExamplesValidate(t *testing.T) {
 	if transfers == 0 {
 		t.Error("no example transfers between agents")
 	}
+	// Shared bases carry no ids: every object the API knows by id is named.
+	for _, loc := range set.Locations {
+		for _, ag := range loc.Agents {
+			checkNamed(t, loc.Name+"/"+ag.Name, ag.Settings, agentRefFields)
+			for _, act := range ag.Actions {
+				checkNamed(t, loc.Name+"/"+ag.Name+"/"+act.Name, act.Details, refFields[act.Type])
+			}
+		}
+	}
 	for _, f := range set.Files {
 		if !strings.Contains(filepath.ToSlash(f), "/bases/") {
 			continue
@@ -61,8 +73,36 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
+// TestKrosAIExample: the example account has a knowledge base with two
+// documents and two agents referencing it by name, built on one base.
+func TestKrosAIExample(t *testing.T) {
+	set, err := Load(filepath.Join("..", "..", "examples", "krosai"))
+	if err != nil {
+		t.Fatalf("example does not validate:\n%v", err)
+	}
+	if len(set.Accounts) != 1 || len(set.Locations) != 0 || len(set.Warnings) != 0 {
+		t.Fatalf("%d accounts, %d locations, warnings %v; want one account", len(set.Accounts), len(set.Locations), set.Warnings)
+	}
+	acct := set.Accounts[0]
+	if len(acct.KnowledgeBases) != 1 || len(acct.KnowledgeBases[0].Documents) != 2 {
+		t.Fatalf("knowledge bases = %+v, want one with two documents", acct.KnowledgeBases)
+	}
+	kb := acct.KnowledgeBases[0].Name
+	if len(acct.Agents) != 2 {
+		t.Fatalf("%d agents, want 2", len(acct.Agents))
+	}
+	for _, a := range acct.Agents {
+		if len(a.Refs) != 1 || a.Refs[0].Name != kb {
+			t.Errorf("agent %s refs = %+v, want %q by name", a.Name, a.Refs, kb)
+		}
+		if a.Settings["tts_provider"] != "krosaimlingual" {
+			t.Errorf("agent %s did not get the base's settings: %v", a.Name, a.Settings)
+		}
+	}
+}
+
 func TestExamplesDeclareTheirSchema(t *testing.T) {
-	root := filepath.Join("..", "..", "examples", "locations")
+	root := filepath.Join("..", "..", "examples")
 	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !isManifestName(p) {
 			return err
@@ -145,6 +185,35 @@ func TestLoadRelativePathsDigestAndBasesAbove(t *testing.T) {
 	}
 }
 
+// TestLoadVarsFileOutsideTheTree: a group's vars file may live beside the
+// folder being loaded; it counts in Files and the digest.
+func TestLoadVarsFileOutsideTheTree(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "groups/texas.yaml", "apiVersion: agentform/v1\nkind: Vars\nvars: {flows: [{name: Confirm}]}\n")
+	write(t, dir, "locations/austin.yaml", head+"varsFiles: [../groups/texas.yaml]\nagents:\n  - name: A\n    knowledgeBaseIds: ${flows}\n")
+	t.Chdir(dir)
+	set, err := Load("locations")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	group := filepath.Join("groups", "texas.yaml")
+	if !slices.Contains(set.Files, group) {
+		t.Errorf("Files = %q, want %s among them", set.Files, group)
+	}
+	refs := set.Locations[0].Agents[0].Refs
+	if len(refs) != 1 || refs[0].Name != "Confirm" || refs[0].Kind != RefKnowledgeBase || refs[0].Pos.File != group {
+		t.Errorf("Refs = %+v, want Confirm written in %s", refs, group)
+	}
+	write(t, dir, "groups/texas.yaml", "apiVersion: agentform/v1\nkind: Vars\nvars: {flows: [{name: Confirmed}]}\n")
+	again, err := Load("locations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Digest == set.Digest {
+		t.Error("digest did not change when the vars file changed")
+	}
+}
+
 func TestLoadModelTypes(t *testing.T) {
 	const doc = head + `agents:
   - name: A
@@ -166,6 +235,9 @@ func TestLoadModelTypes(t *testing.T) {
 	loc := set.Locations[0]
 	if loc.TokenEnv != DefaultTokenEnv {
 		t.Errorf("TokenEnv = %q, want default %q", loc.TokenEnv, DefaultTokenEnv)
+	}
+	if loc.TokenEnvDeclared {
+		t.Error("TokenEnvDeclared is true for a location naming no tokenEnv")
 	}
 	a, b := loc.Agents[0], loc.Agents[1]
 	if v, ok := a.Settings["waitTime"].(float64); !ok || v != 3 {
@@ -261,5 +333,83 @@ func write(t *testing.T, dir, name, content string) {
 	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestExamplesPassTheEditorSchemas validates every example file as written,
+// the way an editor does with the schema named on its first line: actions
+// over a base may be partial, names may stand for ids. Whole-value variable
+// references (workflowIds: ${flows}) are strings until expanded, so errors
+// at such a string are expected and skipped.
+func TestExamplesPassTheEditorSchemas(t *testing.T) {
+	c, err := loadSchemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join("..", "..", "examples")
+	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !isManifestName(p) {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		schemaFile := path.Base(strings.TrimPrefix(first, "# yaml-language-server: $schema="))
+		l := &loader{varUsed: map[*varDecl]bool{}}
+		for _, doc := range l.parse(p, data) {
+			var d diags
+			validateAgainst(doc, &d, nil, func(c *compiledSchemas) *jsonschema.Schema {
+				s, _ := c.compiled(schemaFile)
+				return s
+			})
+			for _, dg := range d.list {
+				if n, _, _ := locate(doc, strings.Split(strings.ReplaceAll(strings.ReplaceAll(dg.Path, "[", "."), "]", ""), ".")); n != nil {
+					if s, ok := n.str(); ok {
+						if _, whole := wholeReference(s); whole {
+							continue
+						}
+					}
+				}
+				t.Errorf("%s: %v", p, dg)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c
+}
+
+// checkNamed reports a literal id at any of the reference fields of v.
+func checkNamed(t *testing.T, where string, v map[string]any, fields []refField) {
+	t.Helper()
+	var walk func(v any, segs []string, path string)
+	walk = func(v any, segs []string, path string) {
+		if len(segs) == 0 {
+			if _, literal := v.(string); literal {
+				t.Errorf("%s: %s is a literal id; examples name it ({name: ...})", where, path)
+			}
+			return
+		}
+		m, _ := v.(map[string]any)
+		key, list := strings.CutSuffix(segs[0], "[]")
+		next, ok := m[key]
+		if !ok {
+			return
+		}
+		if !list {
+			walk(next, segs[1:], joinPath(path, key))
+			return
+		}
+		items, _ := next.([]any)
+		for i, it := range items {
+			walk(it, segs[1:], fmt.Sprintf("%s[%d]", joinPath(path, key), i))
+		}
+	}
+	for _, f := range fields {
+		walk(v, strings.Split(f.path, "."), "")
 	}
 }

@@ -1,15 +1,47 @@
 // Package spec loads, merges, expands and validates agentform manifests: YAML
 // documents that describe the desired Conversation AI configuration of
-// HighLevel locations. A loaded Set is the planner's input.
+// HighLevel locations (kind Location) and the voice agents and knowledge
+// bases of KrosAI accounts (kind KrosAIAccount). A loaded Set is the
+// planner's input.
+//
+// Agents start from bases (deep-merged; actions merge by name, with $patch
+// markers), strings use variables (a document's vars, its vars files, its
+// bases' defaults), and ids of location-owned objects may be written as name
+// references that the planner resolves (Ref). Everything is checked offline
+// against the embedded JSON Schemas and the rules the schemas cannot
+// express; problems are Diagnostics at file:line:col.
+//
+// Files are read defensively: only regular files, at most MaxManifestSize
+// (MaxDocumentSize for KrosAI documents), and symbolic links only when they
+// resolve inside the folders being loaded (a file argument's folder for a
+// file), so a FIFO, a device or a link out of the tree is refused by name.
 package spec
 
-// APIVersion and KindLocation are the only apiVersion and kind accepted.
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
+
+// APIVersion is the only apiVersion accepted; KindLocation and KindVars are
+// document kinds.
 const (
 	APIVersion   = "agentform/v1"
 	KindLocation = "Location"
+	// KindVars is a vars file: variables shared by the documents listing it
+	// under varsFiles:.
+	KindVars = "Vars"
+	// KindKrosAIAccount is a KrosAI account: voice agents and knowledge bases.
+	KindKrosAIAccount = "KrosAIAccount"
+	// DefaultKrosAITokenEnv is the environment variable holding a KrosAI
+	// account's API key when its manifest names none.
+	DefaultKrosAITokenEnv = "KROSAI_API_KEY"
 	// DefaultTokenEnv is the environment variable read when a location names none.
 	DefaultTokenEnv = "HIGHLEVEL_TOKEN"
 )
+
+// documentKinds are the kinds a manifest file may hold.
+var documentKinds = []string{KindLocation, KindKrosAIAccount, KindVars}
 
 // Pos is a position in a manifest file (1-based line and column).
 type Pos struct {
@@ -18,15 +50,25 @@ type Pos struct {
 	Col  int    `json:"col"`
 }
 
-// Set is every location loaded from the paths given on the command line.
+// Set is every location and account loaded from the paths given on the
+// command line.
 type Set struct {
 	// Locations in a stable order (file, then position in the file).
 	Locations []*Location
-	// Files are every file read (manifests and bases), sorted, relative as given.
+	// Accounts are the KrosAI accounts, in the same order.
+	Accounts []*KrosAIAccount
+	// Files are every file read (manifests, bases, vars files and KrosAI
+	// documents), sorted, relative as given.
 	Files []string
-	// Digest is the hex SHA-256 over the sorted files' paths and contents; a saved
-	// plan records it so apply can refuse a plan made from other manifests.
+	// Digest is the hex SHA-256 over the sorted files, each as its path, a NUL
+	// byte and its content (for a KrosAI document, the hex SHA-256 of its
+	// content instead); a saved plan records it so apply can refuse a plan
+	// made from other manifests.
 	Digest string
+	// Warnings are problems that do not stop a load, such as a variable
+	// nothing uses, sorted like Diagnostics. Errors are returned by Load
+	// instead, and warnings are then left out.
+	Warnings Diagnostics
 }
 
 // Location is one Location document.
@@ -35,8 +77,11 @@ type Location struct {
 	ID       string // HighLevel location (sub-account) id
 	Name     string // for humans only
 	TokenEnv string // environment variable holding the token (DefaultTokenEnv if unset)
-	Prune    bool   // delete live agents no manifest declares
-	Agents   []*Agent
+	// TokenEnvDeclared is true when the manifest names tokenEnv. A location
+	// naming none may get its token minted from an agency token.
+	TokenEnvDeclared bool
+	Prune            bool // delete live agents no manifest declares
+	Agents           []*Agent
 }
 
 // Agent is one desired agent, with its base merged in and variables expanded.
@@ -57,6 +102,9 @@ type Agent struct {
 	Actions         []*Action
 	// Followup is nil when the manifest declares no follow-up settings.
 	Followup *Followup
+	// Refs are the name references in Settings (knowledgeBaseIds), in
+	// document order; literal ids are not listed.
+	Refs []Ref
 }
 
 // Action is one desired action of an agent.
@@ -67,7 +115,41 @@ type Action struct {
 	// Details is the type's DTO as declared, in JSON types. References to other
 	// agents (transferBot.transferToBot, appointmentBooking.transferAgent) hold
 	// agent names of the same location; the planner resolves them to ids.
+	// Ids of location-owned objects (workflows, calendars, custom fields,
+	// users) may be name references instead, kept as written
+	// (map[string]any{"name": "Cleanings"}); Refs lists them.
 	Details map[string]any
+	// Refs are the name references in Details, in document order.
+	Refs []Ref
+}
+
+// RefKind is the kind of location-owned object a name reference points to.
+type RefKind string
+
+// The kinds of objects a manifest may reference by name.
+const (
+	RefWorkflow      RefKind = "workflow"      // GET /workflows/?locationId=
+	RefCalendar      RefKind = "calendar"      // GET /calendars/?locationId=
+	RefCustomField   RefKind = "customField"   // GET /locations/{locationId}/customFields
+	RefUser          RefKind = "user"          // GET /users/?locationId=
+	RefKnowledgeBase RefKind = "knowledgeBase" // GET /knowledge-bases/?locationId= (KrosAI: its own knowledge bases)
+)
+
+// Ref is a reference by name (or, for users, by e-mail address) written where
+// the API takes the id of an object the location owns, such as
+// calendarId: {name: Cleanings}. The value stays in Settings or Details as
+// written; the planner resolves it to an id per location.
+type Ref struct {
+	// Pos is where the reference mapping is written.
+	Pos  Pos
+	Kind RefKind
+	// Path is the field within Details (or the agent's Settings), such as
+	// "calendarId", "workflowIds[1]" or "followupSequence[0].workflowId".
+	Path string
+	// Name is the object's name; Email a user's e-mail address. Exactly one
+	// is set.
+	Name  string
+	Email string
 }
 
 // Followup is the follow-up settings of an agent: one PATCH in the API.
@@ -78,4 +160,78 @@ type Followup struct {
 	// Settings are the FollowupSettings fields as declared (dynamicChannelSwitching,
 	// followUpHours, timezoneToUse, workingHours), in JSON types.
 	Settings map[string]any
+}
+
+// KrosAIAccount is one KrosAIAccount document: the voice agents and knowledge
+// bases of the KrosAI account an API key belongs to.
+type KrosAIAccount struct {
+	Pos  Pos
+	Name string // account.name: for humans, unique among the accounts
+	// TokenEnv is the environment variable holding the API key
+	// (DefaultKrosAITokenEnv when the manifest names none).
+	TokenEnv         string
+	TokenEnvDeclared bool
+	Prune            bool // delete live agents no manifest declares
+	// KnowledgeBases are known by name; the API can create them but neither
+	// change nor delete them.
+	KnowledgeBases []*KnowledgeBase
+	Agents         []*KrosAgent
+}
+
+// KnowledgeBase is one desired KrosAI knowledge base.
+type KnowledgeBase struct {
+	Pos         Pos
+	Name        string // identity inside the account
+	Description string // set at creation; "" when not declared
+	Documents   []*Document
+}
+
+// Document is a file to upload to a knowledge base, read once at load time.
+// KrosAI records a document's file name; a document is known by Name plus
+// SHA256, so a changed file is a new document.
+type Document struct {
+	Pos    Pos    // where the path is written
+	Path   string // the file, relative as the manifest was given (as in Set.Files)
+	Name   string // the file's base name, which the upload sends
+	Size   int64
+	SHA256 string // hex SHA-256 of the content
+	src    source
+	trees  []string
+}
+
+// Read returns the document's content, read again with the same checks as
+// at load time (a regular file inside the trees, at most MaxDocumentSize),
+// and refuses content that changed since: apply uploads what was planned.
+func (d *Document) Read() ([]byte, error) {
+	if d.src == nil {
+		return nil, fmt.Errorf("document %s: not loaded from files", d.Path)
+	}
+	if err := d.src.linkProblem(d.Path, d.trees); err != nil {
+		return nil, fmt.Errorf("document %s: %s", d.Path, describeFSError(err))
+	}
+	data, err := d.src.readFile(d.Path, MaxDocumentSize)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %s", d.Path, describeFSError(err))
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != d.SHA256 {
+		return nil, fmt.Errorf("document %s changed since the manifests were loaded", d.Path)
+	}
+	return data, nil
+}
+
+// KrosAgent is one desired KrosAI voice agent, with its base merged in and
+// variables expanded.
+type KrosAgent struct {
+	Pos      Pos
+	Name     string // identity inside the account
+	PinnedID string // the manifest's optional id: (a rename is then an update)
+	// Settings are the declared API fields other than name (description,
+	// system_prompt, language, voice_id, tts_provider, stt_provider,
+	// llm_model, knowledge_base_ids), in JSON types. knowledge_base_ids
+	// items are ids or name references ({"name": ...}); only declared keys
+	// are present.
+	Settings map[string]any
+	// Refs are the name references in knowledge_base_ids (Kind
+	// RefKnowledgeBase, Path "knowledge_base_ids[N]").
+	Refs []Ref
 }

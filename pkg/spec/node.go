@@ -107,6 +107,17 @@ func (n *node) toJSON() any {
 	}
 }
 
+// standardTags are the YAML tags a manifest may use: the core schema's, and
+// !!timestamp and !!merge, which the parser gives plain dates and << keys.
+// Any other tag (!!python/object:..., !custom) is an error rather than
+// silently read as text.
+var standardTags = map[string]bool{
+	"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true,
+	"!!map": true, "!!seq": true, "!!timestamp": true, "!!merge": true,
+}
+
+const standardTagList = "!!str, !!int, !!float, !!bool, !!null, !!map and !!seq"
+
 // maxNodes bounds the nodes one document may expand into, so alias bombs
 // ("billion laughs") are refused instead of eating memory.
 const maxNodes = 200_000
@@ -128,6 +139,15 @@ func (c *converter) convert(y *yaml.Node, path string) *node {
 	if c.count > maxNodes {
 		c.tooLarge = true
 		return &node{kind: scalarKind, pos: c.pos(y)}
+	}
+	if y.Kind == yaml.ScalarNode || y.Kind == yaml.MappingNode || y.Kind == yaml.SequenceNode {
+		if tag := y.ShortTag(); !standardTags[tag] {
+			c.d.add(c.pos(y), path, "unknown YAML tag %s: only the standard tags %s are allowed", tag, standardTagList)
+			// Read on as if untagged, so the tag is the one problem reported.
+			untagged := *y
+			untagged.Tag, untagged.Style = "", y.Style&^yaml.TaggedStyle
+			y = &untagged
+		}
 	}
 	switch y.Kind {
 	case yaml.DocumentNode:

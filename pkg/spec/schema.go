@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,12 @@ const schemaBase = "https://schemas.agentform.invalid/"
 type compiledSchemas struct {
 	location *jsonschema.Schema
 	agent    *jsonschema.Schema
-	raw      map[string]any // file name → decoded schema document
+	vars     *jsonschema.Schema
+	account  *jsonschema.Schema // a KrosAIAccount document
+	krosai   *jsonschema.Schema // a KrosAI agent (base file)
+	// varsHolder checks a mapping holding only vars (a base's defaults).
+	varsHolder *jsonschema.Schema
+	raw        map[string]any // file name → decoded schema document
 }
 
 var (
@@ -52,7 +58,7 @@ func loadSchemas() (*compiledSchemas, error) {
 func compileSchemas() (*compiledSchemas, error) {
 	c := jsonschema.NewCompiler()
 	out := &compiledSchemas{raw: map[string]any{}}
-	for _, name := range []string{schemas.Location, schemas.Agent} {
+	for _, name := range schemas.All {
 		data, err := schemas.FS.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("read embedded schema %s: %w", name, err)
@@ -66,12 +72,28 @@ func compileSchemas() (*compiledSchemas, error) {
 		}
 		out.raw[name] = doc
 	}
+	holder := map[string]any{"type": "object", "properties": map[string]any{"vars": map[string]any{"$ref": schemas.Vars + "#/$defs/vars"}}}
+	if err := c.AddResource(schemaBase+"varsholder.json", holder); err != nil {
+		return nil, fmt.Errorf("add vars holder schema: %w", err)
+	}
 	var err error
+	if out.varsHolder, err = c.Compile(schemaBase + "varsholder.json"); err != nil {
+		return nil, fmt.Errorf("compile vars holder schema: %w", err)
+	}
 	if out.location, err = c.Compile(schemaBase + schemas.Location); err != nil {
 		return nil, fmt.Errorf("compile %s: %w", schemas.Location, err)
 	}
 	if out.agent, err = c.Compile(schemaBase + schemas.Agent); err != nil {
 		return nil, fmt.Errorf("compile %s: %w", schemas.Agent, err)
+	}
+	if out.vars, err = c.Compile(schemaBase + schemas.Vars); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", schemas.Vars, err)
+	}
+	if out.account, err = c.Compile(schemaBase + schemas.KrosAIAccount); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", schemas.KrosAIAccount, err)
+	}
+	if out.krosai, err = c.Compile(schemaBase + schemas.KrosAIAgent); err != nil {
+		return nil, fmt.Errorf("compile %s: %w", schemas.KrosAIAgent, err)
 	}
 	return out, nil
 }
@@ -82,12 +104,40 @@ func compileSchemas() (*compiledSchemas, error) {
 // (or from their nested mappings, which a base would have merged into) are
 // not reported, since the base problem already is.
 func validateSchema(doc *node, d *diags, unresolved map[string]bool) {
+	validateAgainst(doc, d, unresolved, locationSchema)
+}
+
+// compiled returns the compiled schema of an embedded schema file.
+func (c *compiledSchemas) compiled(file string) (*jsonschema.Schema, bool) {
+	switch file {
+	case schemas.Location:
+		return c.location, true
+	case schemas.Agent:
+		return c.agent, true
+	case schemas.Vars:
+		return c.vars, true
+	case schemas.KrosAIAccount:
+		return c.account, true
+	case schemas.KrosAIAgent:
+		return c.krosai, true
+	}
+	return nil, false
+}
+
+// Schema pickers for validateAgainst.
+func locationSchema(c *compiledSchemas) *jsonschema.Schema   { return c.location }
+func varsSchema(c *compiledSchemas) *jsonschema.Schema       { return c.vars }
+func accountSchema(c *compiledSchemas) *jsonschema.Schema    { return c.account }
+func varsHolderSchema(c *compiledSchemas) *jsonschema.Schema { return c.varsHolder }
+
+// validateAgainst validates doc against the schema pick chooses.
+func validateAgainst(doc *node, d *diags, unresolved map[string]bool, pick func(*compiledSchemas) *jsonschema.Schema) {
 	c, err := loadSchemas()
 	if err != nil {
 		d.add(doc.pos, "", "internal error: %v", err)
 		return
 	}
-	err = c.location.Validate(doc.toJSON())
+	err = pick(c).Validate(doc.toJSON())
 	var ve *jsonschema.ValidationError
 	if err == nil {
 		return
@@ -97,6 +147,9 @@ func validateSchema(doc *node, d *diags, unresolved map[string]bool) {
 		return
 	}
 	for _, leaf := range leaves(ve) {
+		if strings.Contains(leaf.SchemaURL, "/propertyNames") {
+			continue // variable names are checked where they are written (declareVars)
+		}
 		c.report(leaf, doc, d, unresolved)
 	}
 }
@@ -172,6 +225,10 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be more than %s (got %s)", ratString(k.Want), ratString(k.Got)), ratFloat(k.Got)))
 	case *kind.Maximum:
 		d.add(n.pos, path, "%s", withGot(fmt.Sprintf("must be at most %s (got %s)", ratString(k.Want), ratString(k.Got)), ratFloat(k.Got)))
+	case *kind.MinProperties:
+		d.add(n.pos, path, "%s", orCustom(custom, fmt.Sprintf("must have at least %d %s", k.Want, plural(k.Want, "field"))))
+	case *kind.MaxProperties:
+		d.add(n.pos, path, "%s", orCustom(custom, fmt.Sprintf("must have at most %d %s", k.Want, plural(k.Want, "field"))))
 	case *kind.MinItems:
 		d.add(n.pos, path, "%s", orCustom(custom, fmt.Sprintf("must have at least %d %s (got %d)", k.Want, plural(k.Want, "item"), k.Got)))
 	case *kind.MaxItems:
@@ -196,20 +253,30 @@ func (c *compiledSchemas) report(e *jsonschema.ValidationError, doc *node, d *di
 }
 
 // mergedFromUnresolved reports whether path is an agent in unresolved, or a
-// mapping reached from one through mappings only: the places a base's fields
-// would have been merged into. Lists replace, so fields missing inside a list
-// item are the manifest's own.
+// mapping reached from one through mappings and action items only: the
+// places a base's fields would have been merged into. Other lists replace,
+// so fields missing inside their items are the manifest's own.
 func mergedFromUnresolved(path string, unresolved map[string]bool) bool {
 	for agent := range unresolved {
 		if path == agent {
 			return true
 		}
-		if rest, ok := strings.CutPrefix(path, agent+"."); ok && !strings.Contains(rest, "[") {
+		rest, ok := strings.CutPrefix(path, agent+".")
+		if !ok {
+			continue
+		}
+		if m := actionItem.FindString(rest); m != "" {
+			rest = strings.TrimPrefix(rest[len(m):], ".")
+		}
+		if !strings.Contains(rest, "[") {
 			return true
 		}
 	}
 	return false
 }
+
+// actionItem matches the leading actions[N] of a field path.
+var actionItem = regexp.MustCompile(`^actions\[\d+\]`)
 
 // condition describes the "if" that made a "then" schema apply, such as
 // "triggerWorkflow is true" or "handoverType is custom or contactRequest";
