@@ -75,7 +75,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	if err != nil {
 		return err
 	}
-	if err := plan.RenderText(g.stdout, p, plan.RenderOptions{Color: !g.noColor && isTerminal(g.stdout)}); err != nil {
+	if err := plan.RenderText(g.stdout, p, plan.RenderOptions{Color: !g.noColor && g.tty.stdout}); err != nil {
 		return fmt.Errorf("render plan: %w", err)
 	}
 	if err := p.CheckSafety(f.safety()); err != nil {
@@ -103,7 +103,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	}
 	opts := apply.Options{Parallelism: f.parallelism}
 	var bar *apply.BarProgress
-	if isTerminal(g.stderr) {
+	if g.tty.stderr {
 		bar = &apply.BarProgress{W: g.stderr}
 		opts.Progress = bar
 	} else {
@@ -142,13 +142,15 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 					f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
 			}
 		}
-		var locs []highlevel.Binding
+		var ids, envs []string
 		for _, tp := range p.Targets {
 			if tp.Kind == highlevel.TargetKind {
-				locs = append(locs, highlevel.Binding{Location: tp.ID, Env: tp.TokenEnv})
+				ids, envs = append(ids, tp.ID), append(envs, tp.TokenEnv)
 			}
 		}
-		g.reserveTokens(locs)
+		if err := g.prepareLocations(ctx, client, ids, envs); err != nil {
+			return nil, err
+		}
 		return p, nil
 	}
 	set, err := g.loadManifests(args)
@@ -160,10 +162,11 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 
 // confirmApply asks for "yes" on a terminal; it refuses when stdin is not one.
 func (g *globals) confirmApply() error {
-	if !isTerminal(g.stdin) {
+	if !g.tty.stdin {
 		return withCode(exitError1, errors.New("stdin is not a terminal, so apply cannot ask for confirmation: pass --auto-approve to apply unattended"))
 	}
 	fmt.Fprint(g.stdout, "\n"+applyPrompt)
+	g.flush() // the prompt has no newline
 	line, err := bufio.NewReader(g.stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read confirmation: %w", err)

@@ -102,7 +102,7 @@ func (e *applyEnv) savePlan(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifests(set)
+	m, err := (&globals{lookupEnv: func(string) (string, bool) { return "", false }}).manifests(set)
 	if err != nil {
 		t.Fatal(err)
 	}

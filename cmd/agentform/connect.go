@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
@@ -41,7 +43,7 @@ func (g *globals) apiClient() (*api.Client, error) {
 		}
 		endpoint = url
 	}
-	c, err := api.New(api.Options{BaseURL: endpoint, UserAgent: "agentform/" + version, Logger: g.logger})
+	c, err := api.New(api.Options{BaseURL: endpoint, UserAgent: "agentform/" + version, Logger: g.logger, Redactor: g.secrets})
 	if err != nil {
 		return nil, err
 	}
@@ -55,15 +57,17 @@ func (g *globals) apiClient() (*api.Client, error) {
 // the command only reads (g.readOnly), so plan proves it needs no write scope.
 func (g *globals) location(ctx context.Context, c *api.Client, locationID, tokenEnv string) (*api.Location, error) {
 	if g.sim != nil {
-		scopes := []string{api.ScopeReadonly}
-		if !g.readOnly {
-			scopes = append(scopes, api.ScopeWrite)
-		}
-		token, err := g.sim.MintToken(locationID, scopes...)
+		token, err := g.sim.MintToken(locationID, sim.LocationScopes(!g.readOnly)...)
 		if err != nil {
 			return nil, fmt.Errorf("location %s: sandbox token: %w", locationID, err)
 		}
 		return c.Location(locationID, token), nil
+	}
+	if tokenEnv == "" {
+		if !g.agencyMode() {
+			return nil, fmt.Errorf("location %s: its token is minted from an agency credential: set %s and %s", locationID, envAgencyToken, envCompanyID)
+		}
+		return g.agencyLocation(ctx, c, locationID, !g.readOnly)
 	}
 	token, err := g.credentials().Token(locationID, tokenEnv)
 	if err != nil {
@@ -84,7 +88,7 @@ func (g *globals) reserveTokens(locs []highlevel.Binding) {
 
 // credentials are the run's token rules, reading g's environment.
 func (g *globals) credentials() *highlevel.Credentials {
-	g.credsOnce.Do(func() { g.creds = &highlevel.Credentials{LookupEnv: g.lookupEnv} })
+	g.credsOnce.Do(func() { g.creds = &highlevel.Credentials{LookupEnv: g.lookupEnv, Secrets: g.secrets} })
 	return g.creds
 }
 
@@ -96,6 +100,8 @@ func (g *globals) startSandbox() (string, error) {
 			return "", fmt.Errorf("sandbox state folder: %w", err)
 		}
 	}
+	_, statErr := os.Stat(g.sandbox)
+	g.sandboxNew = errors.Is(statErr, fs.ErrNotExist)
 	s, err := sim.New(sim.Options{StatePath: g.sandbox})
 	if err != nil {
 		return "", fmt.Errorf("start sandbox: %w", err)
@@ -109,7 +115,72 @@ func (g *globals) startSandbox() (string, error) {
 	g.sim = s
 	g.simServer = srv
 	g.logger.Info("sandbox started", "state", g.sandbox, "addr", ln.Addr().String())
+	if err := g.seedSandbox(); err != nil {
+		return "", err
+	}
 	return "http://" + ln.Addr().String(), nil
+}
+
+// sandboxSeedFile is the seed file --sandbox loads into a new sandbox: the
+// nearest one above the manifests given (examples/sandbox-seed.yaml for
+// examples/locations), so the examples' names resolve with no account.
+const sandboxSeedFile = "sandbox-seed.yaml"
+
+// findSandboxSeeds returns, for the manifest paths, the nearest
+// sandbox-seed.yaml in each one's parent folder or above (a manifest folder
+// itself is not searched: every YAML file there is a manifest).
+func findSandboxSeeds(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		dir := filepath.Dir(filepath.Clean(p))
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+		for {
+			candidate := filepath.Join(dir, sandboxSeedFile)
+			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+				if !slices.Contains(out, candidate) {
+					out = append(out, candidate)
+				}
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir || dir == "." || dir == ".." {
+				break
+			}
+			dir = parent
+		}
+	}
+	return out
+}
+
+// seedSandbox loads the seed files found for the manifests into the
+// in-process sandbox when this run created its state (a sandbox in use is
+// never seeded again). It runs when both the sandbox and the manifests are
+// known, in whichever order they come.
+func (g *globals) seedSandbox() error {
+	if g.sim == nil || !g.sandboxNew {
+		return nil
+	}
+	for _, file := range g.sandboxSeeds {
+		if g.sandboxSeeded[file] {
+			continue
+		}
+		seed, err := sim.ReadSeedFile(file)
+		if err != nil {
+			return fmt.Errorf("sandbox seed: %w", err)
+		}
+		stats, err := g.sim.LoadSeed(seed)
+		if err != nil {
+			return fmt.Errorf("sandbox seed %s: %w", file, err)
+		}
+		if g.sandboxSeeded == nil {
+			g.sandboxSeeded = map[string]bool{}
+		}
+		g.sandboxSeeded[file] = true
+		g.logger.Info("sandbox seeded", "file", file, "locations", stats.Locations)
+	}
+	return nil
 }
 
 // closeSandbox stops the in-process sandbox, if any, and saves its state.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/agentform/agentform/pkg/sim"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,8 +86,21 @@ func TestExportErrors(t *testing.T) {
 
 func TestGenerations(t *testing.T) {
 	dir := t.TempDir()
-	sandbox := "--sandbox=" + filepath.Join(dir, "s.json")
+	state := filepath.Join(dir, "s.db")
+	sandbox := "--sandbox=" + state
 	env := map[string]string{}
+	s, err := sim.New(sim.Options{StatePath: state}) // the sandbox answers known messages only
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"msg-1", "m1", "m2", "m3"} {
+		if _, err := s.AddGeneration("locGen", id, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	r := runCLI(t, env, "generations", sandbox, "--location", "locGen", "--message-id", "msg-1")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/agentform/agentform/internal/redact"
 )
 
 func main() {
@@ -22,7 +24,15 @@ func main() {
 // run executes the CLI with the given arguments and streams and returns the
 // process exit code. Tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: lookupEnv}
+	// Every credential the run reads or mints is added to one redactor, and
+	// everything the run prints goes through it: no token can reach stdout
+	// or stderr, whatever message carries it.
+	secrets := redact.New()
+	out, errOut := redact.NewWriter(stdout, secrets), redact.NewWriter(stderr, secrets)
+	defer out.Flush()
+	defer errOut.Flush()
+	g := &globals{stdin: stdin, stdout: out, stderr: errOut, lookupEnv: lookupEnv, secrets: secrets,
+		tty: terminals{stdin: isTerminal(stdin), stdout: isTerminal(stdout), stderr: isTerminal(stderr)}}
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -38,10 +48,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ec *exitError
 	if errors.As(err, &ec) {
 		if ec.err != nil {
-			fmt.Fprintln(stderr, "Error:", ec.err)
+			fmt.Fprintln(errOut, "Error:", ec.err)
 		}
 		return ec.code
 	}
-	fmt.Fprintln(stderr, "Error:", err)
+	fmt.Fprintln(errOut, "Error:", err)
 	return exitError1
 }

@@ -11,6 +11,12 @@ import (
 // printed one problem per line (FILE:LINE:COL: message, the form CI turns into
 // annotations) on stderr, and the command fails with a count.
 func (g *globals) loadManifests(paths []string) (*spec.Set, error) {
+	if g.sandbox != "" {
+		g.sandboxSeeds = findSandboxSeeds(paths)
+		if err := g.seedSandbox(); err != nil {
+			return nil, err
+		}
+	}
 	set, err := spec.Load(paths...)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {

@@ -140,7 +140,7 @@ func savePlan(path string, p *plan.Plan) error {
 func renderer(format string, g *globals) (func(io.Writer, *plan.Plan) error, error) {
 	switch format {
 	case "text":
-		color := !g.noColor && isTerminal(g.stdout)
+		color := !g.noColor && g.tty.stdout
 		return func(w io.Writer, p *plan.Plan) error { return plan.RenderText(w, p, plan.RenderOptions{Color: color}) }, nil
 	case "json":
 		return plan.RenderJSON, nil

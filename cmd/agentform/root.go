@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/agentform/agentform/internal/redact"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,8 +45,13 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 // globals are the flags and streams every command shares.
 type globals struct {
 	stdin          io.Reader
-	stdout, stderr io.Writer
+	stdout, stderr io.Writer // redacting writers over the real streams
 	lookupEnv      func(string) (string, bool)
+	// secrets holds every credential the run has read or minted; stdout,
+	// stderr, logs and the API clients mask them.
+	secrets *redact.Redactor
+	// tty says which of the real streams are terminals.
+	tty terminals
 
 	endpoint  string
 	sandbox   string // state file of the in-process sandbox; "" when not used
@@ -61,7 +67,16 @@ type globals struct {
 	api       *api.Client
 	sim       *sim.Server
 	simServer *http.Server
+	// sandboxNew is true when this run created the sandbox's state; it is
+	// then seeded from sandboxSeeds (see seedSandbox).
+	sandboxNew    bool
+	sandboxSeeds  []string
+	sandboxSeeded map[string]bool
 
+	// agency mints location tokens in agency mode (see agencyTokens).
+	agencyOnce sync.Once
+	agency     *api.AgencyTokens
+	agencyErr  error
 	// creds are the run's token rules (see credentials).
 	credsOnce sync.Once
 	creds     *highlevel.Credentials
@@ -120,4 +135,18 @@ func (g *globals) setup() error {
 		g.noColor = true
 	}
 	return nil
+}
+
+// terminals says which standard streams are terminals (read before they are
+// wrapped).
+type terminals struct{ stdin, stdout, stderr bool }
+
+// flush passes on output the redacting writers hold back (an unfinished
+// line, such as a prompt).
+func (g *globals) flush() {
+	for _, w := range []io.Writer{g.stdout, g.stderr} {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			_ = f.Flush()
+		}
+	}
 }

@@ -47,16 +47,27 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 	if err != nil {
 		return nil, err
 	}
-	g.reserveTokens(setTokens(set))
-	m, err := manifests(set)
+	m, err := g.manifests(set)
 	if err != nil {
 		return nil, err
 	}
 	var baseline *plan.Manifests
 	if s.baseline != nil {
-		if baseline, err = manifests(s.baseline); err != nil {
+		if baseline, err = g.manifests(s.baseline); err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
+	}
+	opts := plan.Options{
+		Parallelism: s.parallelism, ToolVersion: version,
+		Targets: s.locations, ShardIndex: index, ShardCount: count,
+		Baseline: baseline,
+	}
+	selected, err := plan.Select(m.Targets, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.prepareCredentials(ctx, client, selected); err != nil {
+		return nil, err
 	}
 	connect := func(ctx context.Context, t *provider.Target) (provider.Session, error) {
 		loc, err := g.location(ctx, client, t.ID, t.TokenEnv)
@@ -65,11 +76,7 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 		}
 		return loc, nil
 	}
-	p, err := plan.Make(ctx, m, connect, plan.Options{
-		Parallelism: s.parallelism, ToolVersion: version,
-		Targets: s.locations, ShardIndex: index, ShardCount: count,
-		Baseline: baseline,
-	})
+	p, err := plan.Make(ctx, m, connect, opts)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted while planning: %w", ctx.Err())
@@ -113,20 +120,37 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// setTokens lists every location of set with its token variable.
-func setTokens(set *spec.Set) []highlevel.Binding {
-	out := make([]highlevel.Binding, len(set.Locations))
-	for i, l := range set.Locations {
-		out[i] = highlevel.Binding{Location: l.ID, Env: l.TokenEnv}
-	}
-	return out
-}
-
 // manifests are the targets of every provider that set declares.
-func manifests(set *spec.Set) (*plan.Manifests, error) {
-	targets, err := highlevel.Targets(set)
+func (g *globals) manifests(set *spec.Set) (*plan.Manifests, error) {
+	targets, err := highlevel.Targets(set, g.agencyMode())
 	if err != nil {
 		return nil, err
 	}
 	return &plan.Manifests{Targets: targets, Digest: set.Digest}, nil
+}
+
+// prepareCredentials runs the checks due before any target is read: every
+// location token in the environment (one token, one location), and the
+// agency credential (one error when it cannot mint).
+func (g *globals) prepareCredentials(ctx context.Context, client *api.Client, targets []*provider.Target) error {
+	var ids, envs []string
+	for _, t := range targets {
+		if t.Kind == highlevel.TargetKind {
+			ids, envs = append(ids, t.ID), append(envs, t.TokenEnv)
+		}
+	}
+	return g.prepareLocations(ctx, client, ids, envs)
+}
+
+// prepareLocations is prepareCredentials for locations given by id and
+// token variable ("" when minted).
+func (g *globals) prepareLocations(ctx context.Context, client *api.Client, ids, envs []string) error {
+	var binds []highlevel.Binding
+	for i, id := range ids {
+		if envs[i] != "" {
+			binds = append(binds, highlevel.Binding{Location: id, Env: envs[i]})
+		}
+	}
+	g.reserveTokens(binds)
+	return g.checkAgency(ctx, client, agencyLocations(ids, envs))
 }

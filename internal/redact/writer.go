@@ -19,8 +19,8 @@ const (
 // Writer masks secrets in what is written through it, then passes it on.
 //
 // A secret may straddle two Write calls, so a Writer passes on whole lines
-// only: text after the last newline waits for the next Write, Flush or
-// Close. A line longer than 64 KiB is passed on early except for its last
+// only: text after the last newline (or carriage return, which ends the
+// lines a progress bar redraws) waits for the next Write, Flush or Close. A line longer than 64 KiB is passed on early except for its last
 // (longest secret - 1) bytes and any match reaching into them, which is
 // enough for a secret cut by the boundary to be seen whole on the next
 // Write. Call Flush (or Close) when the output ends or before it waits for
@@ -55,7 +55,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, p...)
-	cut := bytes.LastIndexByte(w.buf, '\n') + 1
+	cut := bytes.LastIndexAny(w.buf, "\n\r") + 1
 	if len(w.buf)-cut > maxPending {
 		cut = max(cut, w.safeCut())
 	}

@@ -147,6 +147,8 @@ func TestSandboxLifecycle(t *testing.T) {
 		t.Errorf("follow-up settings not stored: %+v", fd.FollowupSettings)
 	}
 
+	_, err = sb.sim.AddGeneration("loc-a", "msg-1", nil) // the sandbox answers known messages only
+	must(err)
 	gen, err := l.GetGeneration(ctx, "msg-1", SourceConversation)
 	must(err)
 	again, err := l.GetGeneration(ctx, "msg-1", SourceConversation)

@@ -122,7 +122,7 @@ func (l *targetRun) reads() ([]listKey, []getKey) {
 		}
 		for _, ref := range k.Refs(c.After) {
 			rk := provider.KindNamed(l.prov, ref.Kind)
-			if rk == nil {
+			if rk == nil || rk.ReadOnly { // plans hold the ids of read-only objects
 				continue
 			}
 			switch scope, ok := c.Key.Scope(rk); {

@@ -116,30 +116,28 @@ func (l *targetRun) body(k *provider.Kind, c plan.Change) (any, error) {
 	if k.Refs != nil {
 		for _, ref := range k.Refs(after) {
 			rk := provider.KindNamed(l.prov, ref.Kind)
-			v, ok := value.Lookup(after, ref.Path)
-			if rk == nil || !ok {
+			if rk == nil || rk.ReadOnly { // plans hold the ids of read-only objects
 				continue
 			}
 			path := strings.Join(ref.Path, ".")
 			scope, _ := c.Key.Scope(rk)
-			resolved, err := provider.MapRefs(v, func(name string) (string, error) {
-				if id, ok := l.res.ID(rk.Name, scope.Child(rk.Name, name)); ok {
-					return id, nil
-				}
-				if slices.Contains(c.KeepIDs, name) {
-					return name, nil
-				}
-				where := l.tp.Kind
-				if rk.Parent != "" {
-					where = rk.Parent
-				}
-				return "", fmt.Errorf("%s: %s %q is not known in the %s", path, rk.Name, name, where)
+			err := value.MapAt(after, ref.Path, func(v any) (any, error) {
+				return provider.MapRefs(v, func(name string) (string, error) {
+					if id, ok := l.res.ID(rk.Name, scope.Child(rk.Name, name)); ok {
+						return id, nil
+					}
+					if slices.Contains(c.KeepIDs, name) {
+						return name, nil
+					}
+					where := l.tp.Kind
+					if rk.Parent != "" {
+						where = rk.Parent
+					}
+					return "", fmt.Errorf("%s: %s %q is not known in the %s", path, rk.Name, name, where)
+				})
 			})
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", c.Object(), err)
-			}
-			if err := value.Set(after, ref.Path, resolved); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", c.Object(), path, err)
 			}
 		}
 	}

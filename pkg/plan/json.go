@@ -168,6 +168,9 @@ func (t TargetPlan) MarshalJSON() ([]byte, error) {
 	if t.Error != "" {
 		w.Field("error", t.Error)
 	}
+	if len(t.Reads) > 0 {
+		w.Field("reads", t.Reads)
+	}
 	kinds := make([]string, 0, len(t.Live))
 	for k, ids := range t.Live {
 		if len(ids) > 0 {
@@ -202,6 +205,8 @@ func (t *TargetPlan) UnmarshalJSON(data []byte) error {
 			dst = &out.Error
 		case "liveObjects":
 			dst = &out.LiveObjects
+		case "reads":
+			dst = &out.Reads
 		default:
 			if k, ok := strings.CutSuffix(name, "Id"); ok && isKindName(k) && out.Kind == "" {
 				out.Kind = k
@@ -233,5 +238,49 @@ func (t *TargetPlan) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("target: no id field (such as locationId)")
 	}
 	*t = out
+	return nil
+}
+
+// MarshalJSON writes the read with its key as fields named after kinds.
+func (r Read) MarshalJSON() ([]byte, error) {
+	var w jsonobj.Writer
+	w.Field("kind", r.Kind)
+	for _, p := range r.Key {
+		w.Field(p.Kind, p.Name)
+	}
+	w.Field("id", r.ID)
+	if r.Fingerprint != "" {
+		w.Field("fingerprint", r.Fingerprint)
+	}
+	return w.Bytes()
+}
+
+// UnmarshalJSON reads a read: every field but kind, id and fingerprint is a
+// key part.
+func (r *Read) UnmarshalJSON(data []byte) error {
+	var out Read
+	err := jsonobj.Decode(data, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "kind":
+			return json.Unmarshal(raw, &out.Kind)
+		case "id":
+			return json.Unmarshal(raw, &out.ID)
+		case "fingerprint":
+			return json.Unmarshal(raw, &out.Fingerprint)
+		}
+		if !isKindName(name) {
+			return fmt.Errorf("unknown field %q", name)
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return fmt.Errorf("field %s: want a string", name)
+		}
+		out.Key = append(out.Key, KeyPart{Kind: name, Name: s})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	*r = out
 	return nil
 }

@@ -53,7 +53,7 @@ type Options struct {
 // A target that fails to read gets its Error set; the others are planned.
 // Make itself fails only on bad options or input, or when ctx ends.
 func Make(ctx context.Context, m *Manifests, connect Connector, opts Options) (*Plan, error) {
-	targets, err := selectTargets(m.Targets, opts)
+	targets, err := Select(m.Targets, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +123,9 @@ func planOne(ctx context.Context, t, base *provider.Target, connect Connector) T
 	return TargetPlan{Kind: t.Kind, ID: t.ID, Name: t.Name, TokenEnv: t.TokenEnv, File: t.Pos.File, Prune: t.Prune, Error: msg}
 }
 
-// selectTargets applies --location and --shard and sorts the result by kind
-// and id.
-func selectTargets(all []*provider.Target, opts Options) ([]*provider.Target, error) {
+// Select returns the targets Make plans with opts (Options.Targets and the
+// shard), sorted by kind and id.
+func Select(all []*provider.Target, opts Options) ([]*provider.Target, error) {
 	if opts.ShardCount > 1 && (opts.ShardIndex < 0 || opts.ShardIndex >= opts.ShardCount) {
 		return nil, fmt.Errorf("shard index %d is outside 0..%d", opts.ShardIndex, opts.ShardCount-1)
 	}

@@ -131,7 +131,7 @@ func mdSection(lp TargetPlan) string {
 	}
 	fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n````diff\n", title)
 	bw := bufio.NewWriter(&b)
-	t := textWriter{w: bw}
+	t := textWriter{w: bw}.withReads(lp)
 	if lp.Error != "" {
 		for _, l := range strings.Split(lp.Error, "\n") {
 			t.line("! error: " + l)

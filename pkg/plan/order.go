@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/agentform/agentform/pkg/provider"
-	"github.com/agentform/agentform/pkg/value"
 )
 
 // order puts a target's changes in their total, deterministic execution
@@ -151,8 +150,7 @@ func (r *targetRun) collectRefs(d *provider.Desired, kind string, f func(string)
 			if ref.Kind != kind {
 				continue
 			}
-			v, _ := value.Lookup(d.Fields, ref.Path)
-			for _, name := range provider.RefNames(v) {
+			for _, name := range refNamesAt(d.Fields, ref.Path) {
 				f(name)
 			}
 		}
@@ -220,16 +218,15 @@ func (r *targetRun) setDependsOn(cs []Change) {
 				break
 			}
 			for _, ref := range k.Refs(c.After) {
-				rk, ok := r.index[ref.Kind]
+				rk := r.kindOrNil(ref.Kind)
+				if rk == nil || rk.ReadOnly {
+					continue
+				}
+				scope, ok := c.Key.Scope(rk)
 				if !ok {
 					continue
 				}
-				scope, ok := c.Key.Scope(r.kinds[rk])
-				if !ok {
-					continue
-				}
-				v, _ := value.Lookup(c.After, ref.Path)
-				for _, name := range provider.RefNames(v) {
+				for _, name := range refNamesAt(c.After, ref.Path) {
 					target := scope.Child(ref.Kind, name)
 					for _, j := range byObject[keyOf(ref.Kind, target)] {
 						add(j)

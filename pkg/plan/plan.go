@@ -59,10 +59,22 @@ type TargetPlan struct {
 	// an undeclared live object shares its name. JSON: "live<Kind>s"
 	// ("liveAgents").
 	Live map[string]map[string]string
+	// Reads are the read-only objects (a location's workflows, calendars,
+	// ...) the plan's references resolved to, with their fingerprints: the
+	// renderers show their names, apply checks they did not move.
+	Reads []Read
 	// LiveObjects is how many managed live objects the plan read: declared
 	// objects found live, objects prune deletes, and the children of
 	// declared objects. The --max-delete-percent guard divides by it.
 	LiveObjects int
+}
+
+// Read is one live object a plan depends on without changing it.
+type Read struct {
+	Kind        string
+	Key         Key
+	ID          string
+	Fingerprint string
 }
 
 // Op is what a change does.

@@ -35,21 +35,54 @@ func (k Key) Child(kind, name string) Key {
 	return append(k[:len(k):len(k)], KeyPart{kind, name})
 }
 
-// desiredMap is a declared object's fields, normalized; every reference must
-// name an object of the target that this plan keeps.
+// refPath shows a reference's path in messages: details.followupSequence[*].workflowId.
+func refPath(path []string) string {
+	return strings.ReplaceAll(strings.Join(path, "."), "."+value.Each, "[*]")
+}
+
+// refNamesAt returns the names the reference fields at path of m hold
+// (value.Each stepping into lists).
+func refNamesAt(m value.Map, path []string) []string {
+	var out []string
+	_ = value.MapAt(m, path, func(v any) (any, error) {
+		out = append(out, provider.RefNames(v)...)
+		return v, nil
+	})
+	return out
+}
+
+// desiredMap is a declared object's fields, normalized: references to
+// read-only kinds resolved to ids (selectors) or checked (literal ids);
+// references to managed kinds must name an object of the target that this
+// plan keeps.
 func (r *targetRun) desiredMap(n *node) (value.Map, error) {
-	m := normalized(n.kind, n.desired.Fields)
-	if n.kind.Refs == nil {
-		return m, nil
+	m := value.Clone(n.desired.Fields)
+	if m == nil {
+		m = value.Map{}
 	}
-	for _, ref := range n.kind.Refs(m) {
-		rk, t := r.refTableFor(ref, n.key)
-		if rk == nil {
+	var refs []provider.Ref
+	if n.kind.Refs != nil {
+		refs = n.kind.Refs(m)
+	}
+	for _, ref := range refs {
+		rk := r.kindOrNil(ref.Kind)
+		if rk == nil || !rk.ReadOnly {
 			continue
 		}
-		v, _ := value.Lookup(m, ref.Path)
-		path := strings.Join(ref.Path, ".")
-		for _, name := range provider.RefNames(v) {
+		path := refPath(ref.Path)
+		err := value.MapAt(m, ref.Path, func(v any) (any, error) { return r.resolveLookup(rk, path, v) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	n.kind.Normalize.NormalizeMap(m)
+	for _, ref := range refs {
+		rk, t := r.refTableFor(ref, n.key)
+		if rk == nil || rk.ReadOnly {
+			continue
+		}
+		path := refPath(ref.Path)
+		for _, name := range refNamesAt(m, ref.Path) {
 			fate, known := t.fate[name]
 			switch {
 			case !known:
@@ -64,6 +97,15 @@ func (r *targetRun) desiredMap(n *node) (value.Map, error) {
 	return m, nil
 }
 
+// kindOrNil returns the kind called name, or nil.
+func (r *targetRun) kindOrNil(name string) *provider.Kind {
+	i, ok := r.index[name]
+	if !ok {
+		return nil
+	}
+	return r.kinds[i]
+}
+
 // scopeNoun names the scope references to rk resolve in.
 func (r *targetRun) scopeNoun(rk *provider.Kind) string {
 	if rk.Parent == "" {
@@ -72,8 +114,9 @@ func (r *targetRun) scopeNoun(rk *provider.Kind) string {
 	return rk.Parent
 }
 
-// liveMap is a live object's fields, normalized, with references shown as
-// names; it also returns the referenced ids it could not name.
+// liveMap is a live object's fields, normalized, with references to managed
+// objects shown as names; it also returns the referenced ids it could not
+// name.
 func (r *targetRun) liveMap(n *node) (value.Map, []string, error) {
 	m := value.Clone(n.live.Fields)
 	if m == nil {
@@ -82,22 +125,21 @@ func (r *targetRun) liveMap(n *node) (value.Map, []string, error) {
 	var keep []string
 	if n.kind.Refs != nil {
 		for _, ref := range n.kind.Refs(m) {
-			_, t := r.refTableFor(ref, n.key)
-			v, ok := value.Lookup(m, ref.Path)
-			if !ok {
+			rk, t := r.refTableFor(ref, n.key)
+			if rk == nil || rk.ReadOnly {
 				continue
 			}
-			named, _ := provider.MapRefs(v, func(id string) (string, error) {
-				if t != nil {
+			err := value.MapAt(m, ref.Path, func(v any) (any, error) {
+				return provider.MapRefs(v, func(id string) (string, error) {
 					if name, ok := t.name[id]; ok {
 						return name, nil
 					}
-				}
-				keep = append(keep, id)
-				return id, nil
+					keep = append(keep, id)
+					return id, nil
+				})
 			})
-			if err := value.Set(m, ref.Path, named); err != nil {
-				return nil, nil, fmt.Errorf("live %s: %w", strings.Join(ref.Path, "."), err)
+			if err != nil {
+				return nil, nil, fmt.Errorf("live %s: %w", refPath(ref.Path), err)
 			}
 		}
 	}
@@ -106,14 +148,16 @@ func (r *targetRun) liveMap(n *node) (value.Map, []string, error) {
 
 // keptRefs lists the reference values of after that are ids kept as they
 // are (keep).
-func keptRefs(k *provider.Kind, after value.Map, keep []string) []string {
+func (r *targetRun) keptRefs(k *provider.Kind, after value.Map, keep []string) []string {
 	if k.Refs == nil || len(keep) == 0 {
 		return nil
 	}
 	var out []string
 	for _, ref := range k.Refs(after) {
-		v, _ := value.Lookup(after, ref.Path)
-		for _, s := range provider.RefNames(v) {
+		if rk := r.kindOrNil(ref.Kind); rk == nil || rk.ReadOnly {
+			continue
+		}
+		for _, s := range refNamesAt(after, ref.Path) {
 			if slices.Contains(keep, s) && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
@@ -125,11 +169,10 @@ func keptRefs(k *provider.Kind, after value.Map, keep []string) []string {
 // refTableFor returns the kind ref points at and its table in the scope of
 // the object at key from (nil, nil for an unknown kind).
 func (r *targetRun) refTableFor(ref provider.Ref, from Key) (*provider.Kind, *refTable) {
-	i, ok := r.index[ref.Kind]
-	if !ok {
-		return nil, nil
+	rk := r.kindOrNil(ref.Kind)
+	if rk == nil || rk.ReadOnly {
+		return rk, nil
 	}
-	rk := r.kinds[i]
 	scope, ok := from.Scope(rk)
 	if !ok {
 		return rk, &refTable{name: map[string]string{}, fate: map[string]string{}}

@@ -117,6 +117,21 @@ func summaryLine(p *Plan) string {
 type textWriter struct {
 	w     *bufio.Writer
 	color bool
+	// names labels the ids of the objects the target's references resolved
+	// to (TargetPlan.Reads): `calendar "Cleanings"`.
+	names map[string]string
+}
+
+// withReads returns t labelling the ids of tp's reads.
+func (t textWriter) withReads(tp TargetPlan) textWriter {
+	t.names = nil
+	for _, rd := range tp.Reads {
+		if t.names == nil {
+			t.names = map[string]string{}
+		}
+		t.names[rd.ID] = rd.Kind + " " + rd.Key.String()
+	}
+	return t
 }
 
 func (t textWriter) line(s string) { t.w.WriteString(s + "\n") }
@@ -153,6 +168,7 @@ func (t textWriter) target(tp TargetPlan, indent string) {
 		}
 		return
 	}
+	t = t.withReads(tp)
 	for _, c := range tp.Changes {
 		t.change(c, indent)
 	}
@@ -312,13 +328,46 @@ func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
 		return
 	}
 	if sym == "+" {
-		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, show(d.After))))
+		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, t.show(d.After))))
 		return
 	}
-	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, show(d.Before), show(d.After))))
+	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, t.show(d.Before), t.show(d.After))))
 }
 
 func isLong(s string) bool { return strings.Contains(s, "\n") || len(s) > longText }
+
+// show shows a value as show does, the ids of resolved references labelled
+// with what they name: "cal1" (calendar "Cleanings").
+func (t textWriter) show(v any) string {
+	label := func(s string) (string, bool) {
+		name, ok := t.names[s]
+		if !ok {
+			return "", false
+		}
+		return show(s) + " (" + name + ")", true
+	}
+	switch x := v.(type) {
+	case string:
+		if l, ok := label(x); ok {
+			return l
+		}
+	case []any:
+		labelled := false
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = show(e)
+			if s, ok := e.(string); ok {
+				if l, ok := label(s); ok {
+					parts[i], labelled = l, true
+				}
+			}
+		}
+		if labelled {
+			return "[" + strings.Join(parts, ", ") + "]"
+		}
+	}
+	return show(v)
+}
 
 // show shows a value as JSON; a missing value as "(none)".
 func show(v any) string {

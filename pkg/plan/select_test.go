@@ -16,7 +16,7 @@ func TestSelectLocations(t *testing.T) {
 	t.Run("shards split with no overlap and no gap", func(t *testing.T) {
 		seen := map[string]int{}
 		for i := range 4 {
-			got, err := selectTargets(all, Options{ShardIndex: i, ShardCount: 4})
+			got, err := Select(all, Options{ShardIndex: i, ShardCount: 4})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,19 +37,19 @@ func TestSelectLocations(t *testing.T) {
 		}
 	})
 	t.Run("location filter", func(t *testing.T) {
-		got, err := selectTargets(all, Options{Targets: []string{"loc-009", "loc-002", "loc-009"}})
+		got, err := Select(all, Options{Targets: []string{"loc-009", "loc-002", "loc-009"}})
 		if err != nil || len(got) != 2 || got[0].ID != "loc-002" {
 			t.Fatalf("got %v, %v", got, err)
 		}
 	})
 	t.Run("unknown location", func(t *testing.T) {
-		_, err := selectTargets(all, Options{Targets: []string{"nope"}})
+		_, err := Select(all, Options{Targets: []string{"nope"}})
 		if err == nil || !strings.Contains(err.Error(), "no manifest declares location nope") {
 			t.Fatalf("error %v", err)
 		}
 	})
 	t.Run("bad shard", func(t *testing.T) {
-		if _, err := selectTargets(all, Options{ShardIndex: 4, ShardCount: 4}); err == nil {
+		if _, err := Select(all, Options{ShardIndex: 4, ShardCount: 4}); err == nil {
 			t.Fatal("want an error")
 		}
 	})

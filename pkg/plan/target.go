@@ -67,7 +67,9 @@ type targetRun struct {
 	kinds   []*provider.Kind
 	index   map[string]int // kind name → position in kinds
 	tops    []*topGroup
-	refs    map[string]*refTable // by scope key (see scopeKey)
+	refs    map[string]*refTable // by scope key (see refTableFor)
+	lookups map[string]*lookup   // read-only kinds, by name
+	reads   []Read               // read-only objects references resolved to
 }
 
 func (r *targetRun) kind(name string) *provider.Kind { return r.kinds[r.index[name]] }
@@ -92,7 +94,7 @@ func planTarget(ctx context.Context, tp *TargetPlan, t, base *provider.Target, p
 	}
 	var errs []error
 	for _, k := range r.kinds {
-		if k.Parent != "" || k.Derived != nil {
+		if k.Parent != "" || k.Derived != nil || k.ReadOnly {
 			continue
 		}
 		lives, err := k.List(ctx, sess, "")
@@ -112,11 +114,14 @@ func planTarget(ctx context.Context, tp *TargetPlan, t, base *provider.Target, p
 	if err := r.read(ctx); err != nil {
 		return err
 	}
+	r.readLookups(ctx)
 	changes, err := r.changes()
 	if err != nil {
 		return err
 	}
 	tp.Changes = r.order(changes)
+	sortReads(r.reads)
+	tp.Reads = r.reads
 	for _, g := range r.tops {
 		for _, n := range g.declared {
 			if n.live == nil {
@@ -433,7 +438,7 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 	}
 	c.Drift = r.markDrift(n, diffs)
 	c.After = value.DeepMerge(before, desired)
-	c.KeepIDs = keptRefs(n.kind, c.After, keep)
+	c.KeepIDs = r.keptRefs(n.kind, c.After, keep)
 	return c, true, nil
 }
 

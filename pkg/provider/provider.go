@@ -115,10 +115,11 @@ type Live struct {
 }
 
 // Ref is one reference an object's fields hold: the field at Path holds the
-// name (or a list of names) of objects of Kind. A reference is resolved
-// among the referencing object's relatives: the objects of Kind under the
-// same ancestor of Kind's parent kind (every object of a top-level kind of
-// the target).
+// name (or a list of names) of objects of Kind, or for a ReadOnly Kind an id
+// or a selector (or a list of them). A reference is resolved among the
+// referencing object's relatives: the objects of Kind under the same
+// ancestor of Kind's parent kind (every object of a top-level kind of the
+// target). A Path segment value.Each stands for every item of a list.
 type Ref struct {
 	Path []string
 	Kind string
@@ -139,6 +140,16 @@ type Kind struct {
 	Parent string
 	// Singleton kinds have at most one object per parent and no name.
 	Singleton bool
+	// ReadOnly kinds are looked up, never declared or changed: objects the
+	// target owns that references name (HighLevel's workflows, calendars).
+	// They are top-level; List reads them, only for targets whose manifests
+	// reference the kind. A reference to one is a literal id (a string) or a
+	// selector object naming one of Identities ({name: Cleanings}); plans
+	// hold the id.
+	ReadOnly bool
+	// Identities are the fields a selector may name a read-only object by
+	// (default: name).
+	Identities []string
 	// FieldsNoun is what the kind's declared fields are called in reasons
 	// ("settings", "details"); default "fields".
 	FieldsNoun string

@@ -101,11 +101,33 @@ func TestKrosAIExample(t *testing.T) {
 	}
 }
 
+// publishedSchemas is where a config repository's manifests find the
+// schemas of a release (examples/config-repo).
+const publishedSchemas = "https://raw.githubusercontent.com/agentform/agentform/"
+
+// skipNonManifests skips folders of the examples that hold no manifests
+// (a config repository's GitHub workflows).
+func skipNonManifests(e os.DirEntry) error {
+	if e.IsDir() && e.Name() == ".github" {
+		return filepath.SkipDir
+	}
+	return nil
+}
+
+// isManifestExample reports whether an example file is a manifest (the
+// sandbox's seed file is not).
+func isManifestExample(p string) bool {
+	return isManifestName(p) && filepath.Base(p) != "sandbox-seed.yaml"
+}
+
 func TestExamplesDeclareTheirSchema(t *testing.T) {
 	root := filepath.Join("..", "..", "examples")
 	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !isManifestName(p) {
+		if err != nil {
 			return err
+		}
+		if skip := skipNonManifests(e); skip != nil || e.IsDir() || !isManifestExample(p) {
+			return skip
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -117,7 +139,12 @@ func TestExamplesDeclareTheirSchema(t *testing.T) {
 			t.Errorf("%s: first line %q lacks the schema comment", p, first)
 			return nil
 		}
-		target := filepath.Join(filepath.Dir(p), filepath.FromSlash(strings.TrimPrefix(first, prefix)))
+		ref := strings.TrimPrefix(first, prefix)
+		target := filepath.Join(filepath.Dir(p), filepath.FromSlash(ref))
+		if rest, ok := strings.CutPrefix(ref, publishedSchemas); ok { // a customer repository's published schema
+			_, file, _ := strings.Cut(rest, "/schemas/")
+			target = filepath.Join("..", "..", "schemas", file)
+		}
 		if _, err := os.Stat(target); err != nil {
 			t.Errorf("%s: schema path does not resolve: %v", p, err)
 		}
@@ -348,8 +375,11 @@ func TestExamplesPassTheEditorSchemas(t *testing.T) {
 	}
 	root := filepath.Join("..", "..", "examples")
 	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() || !isManifestName(p) {
+		if err != nil {
 			return err
+		}
+		if skip := skipNonManifests(e); skip != nil || e.IsDir() || !isManifestExample(p) {
+			return skip
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -176,3 +176,57 @@ func List(s []string) []any {
 	}
 	return out
 }
+
+// Each is the wildcard path segment that stands for every item of a list.
+const Each = "*"
+
+// MapAt replaces every value found at path in m by f's result. A segment
+// Each steps into every item of a list; a missing key or a value of the
+// wrong shape on the way is skipped. The first error stops it.
+func MapAt(m Map, path []string, f func(any) (any, error)) error {
+	if len(path) == 0 {
+		return nil
+	}
+	return mapAt(m, path, f)
+}
+
+func mapAt(v any, path []string, f func(any) (any, error)) error {
+	seg, rest := path[0], path[1:]
+	switch t := v.(type) {
+	case Map:
+		if seg == Each {
+			return nil
+		}
+		cur, ok := t[seg]
+		if !ok {
+			return nil
+		}
+		if len(rest) == 0 {
+			nv, err := f(cur)
+			if err != nil {
+				return err
+			}
+			t[seg] = nv
+			return nil
+		}
+		return mapAt(cur, rest, f)
+	case []any:
+		if seg != Each {
+			return nil
+		}
+		for i := range t {
+			if len(rest) == 0 {
+				nv, err := f(t[i])
+				if err != nil {
+					return err
+				}
+				t[i] = nv
+				continue
+			}
+			if err := mapAt(t[i], rest, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -21,10 +21,11 @@ var actionKind = &provider.Kind{
 	ForceNew:   []string{"type"},
 	Refs: func(fields value.Map) []provider.Ref {
 		typ, _ := fields["type"].(string)
+		refs := actionLookupRefs[typ]
 		if key, ok := api.AgentReferenceKey(typ); ok {
-			return []provider.Ref{{Path: []string{"details", key}, Kind: KindAgent}}
+			refs = append(refs[:len(refs):len(refs)], provider.Ref{Path: []string{"details", key}, Kind: KindAgent})
 		}
-		return nil
+		return refs
 	},
 	List: func(ctx context.Context, s provider.Session, agentID string) ([]*provider.Live, error) {
 		r, err := session(s)

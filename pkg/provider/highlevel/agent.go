@@ -25,6 +25,9 @@ var agentKind = &provider.Kind{
 	// them out for an agent that exists (only declared fields are
 	// compared), but not for one the plan must create.
 	RequiredForCreate: []string{"personality", "goal", "instructions"},
+	Refs: func(value.Map) []provider.Ref {
+		return []provider.Ref{{Path: []string{"knowledgeBaseIds"}, Kind: KindKnowledgeBase}}
+	},
 	List: func(ctx context.Context, s provider.Session, _ string) ([]*provider.Live, error) {
 		r, err := session(s)
 		if err != nil {

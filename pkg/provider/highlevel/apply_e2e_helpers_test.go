@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/api/apitest"
 	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/provider"
@@ -36,6 +37,9 @@ func newSandbox(t testing.TB, opts sim.Options) *sandbox {
 		// Every request apply sends and every answer it reads is checked
 		// against the OpenAPI documents (benchmarks skip the cost).
 		o.HTTPClient, _ = simtest.ContractClient(t, srv)
+		// Backoff and Retry-After waits pass at once (benchmarks keep real
+		// time: they measure it).
+		o.Clock = apitest.NewClock(time.Now())
 	}
 	c, err := api.New(o)
 	if err != nil {
@@ -80,7 +84,7 @@ func (sb *sandbox) writers(ctx context.Context, lp *plan.TargetPlan) (provider.S
 // manifests turns a manifest set into the engine's input, as the CLI does.
 func manifests(tb testing.TB, set *spec.Set) *plan.Manifests {
 	tb.Helper()
-	targets, err := highlevel.Targets(set)
+	targets, err := highlevel.Targets(set, false)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -27,9 +27,8 @@ func TestChaos(t *testing.T) {
 	}
 	start := time.Now()
 	const locations, agents = 100, 5
-	// TODO(clock): most of this test's 15 s are the API client's real sleeps
-	// (backoff, Retry-After of the injected 429s). Once pkg/api takes a
-	// clock, newSandbox should pass this test a fake one in api.Options.
+	// newSandbox gives the client a fake clock: backoff and the injected
+	// 429s' Retry-After cost no real time.
 	sb := newSandbox(t, sim.Options{Seed: 42, RateLimit: -1})
 	set := genSet("chaos", locations, agents)
 	sb.mint(set)

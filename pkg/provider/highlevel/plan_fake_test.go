@@ -72,7 +72,7 @@ func fixedNow() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) 
 // manifests turns a manifest set into the engine's input, as the CLI does.
 func manifests(tb testing.TB, set *spec.Set) *plan.Manifests {
 	tb.Helper()
-	targets, err := Targets(set)
+	targets, err := Targets(set, false)
 	if err != nil {
 		tb.Fatal(err)
 	}

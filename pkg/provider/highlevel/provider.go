@@ -82,7 +82,10 @@ func (Provider) TargetKind() string { return TargetKind }
 // Kinds implements provider.Provider.
 func (Provider) Kinds() []*provider.Kind { return kinds }
 
-var kinds = []*provider.Kind{agentKind, actionKind, followupKind}
+var kinds = []*provider.Kind{
+	workflowKind, calendarKind, customFieldKind, userKind, knowledgeBaseKind,
+	agentKind, actionKind, followupKind,
+}
 
 // Classify implements provider.Provider with pkg/api's error types.
 func (Provider) Classify(err error) provider.Failure {
@@ -95,6 +98,9 @@ func (Provider) AccessHint(status int, locationID, tokenEnv string, write bool) 
 	scope := api.ScopeReadonly
 	if write {
 		scope = api.ScopeWrite
+	}
+	if tokenEnv == "" {
+		tokenEnv = AgencyTokenEnv + " (its minted token)"
 	}
 	return api.AccessHint(status, locationID, tokenEnv, scope)
 }

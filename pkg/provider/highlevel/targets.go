@@ -9,12 +9,22 @@ import (
 	"github.com/agentform/agentform/pkg/value"
 )
 
+// AgencyTokenEnv is the variable holding the agency credential, from which
+// agency mode mints the tokens of locations that name no tokenEnv. A target
+// whose TokenEnv is "" has its token minted so.
+const AgencyTokenEnv = "HIGHLEVEL_AGENCY_TOKEN"
+
 // Targets turns the Location documents of a manifest set into targets:
-// agents with their actions and follow-up settings.
-func Targets(set *spec.Set) ([]*provider.Target, error) {
+// agents with their actions and follow-up settings. In agency mode, a
+// location that declares no tokenEnv gets TokenEnv "" (its token is
+// minted); otherwise the default variable.
+func Targets(set *spec.Set, agency bool) ([]*provider.Target, error) {
 	out := make([]*provider.Target, 0, len(set.Locations))
 	for _, loc := range set.Locations {
 		t, err := Target(loc)
+		if err == nil && agency && !loc.TokenEnvDeclared {
+			t.TokenEnv = ""
+		}
 		if err != nil {
 			return nil, err
 		}

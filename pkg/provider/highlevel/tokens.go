@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/agentform/agentform/internal/redact"
 	"github.com/agentform/agentform/pkg/api"
 )
 
@@ -16,6 +17,9 @@ import (
 type Credentials struct {
 	// LookupEnv reads a variable (os.LookupEnv in the CLI).
 	LookupEnv func(string) (string, bool)
+	// Secrets, when not nil, learns every token handed out, so output
+	// masks it.
+	Secrets *redact.Redactor
 
 	mu sync.Mutex
 	// owners remembers which location each token (by hash) served in this
@@ -40,6 +44,9 @@ type binding = Binding
 func (c *Credentials) Token(locationID, tokenEnv string) (string, error) {
 	raw, ok := c.LookupEnv(tokenEnv)
 	token := strings.TrimSpace(raw)
+	if c.Secrets != nil {
+		c.Secrets.Add(token, raw)
+	}
 	switch {
 	case !ok || token == "":
 		return "", fmt.Errorf("location %s: environment variable %s is not set (it must hold the location's token)", locationID, tokenEnv)
