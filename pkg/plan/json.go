@@ -20,7 +20,7 @@ import (
 // reservedChange are the fixed fields of a change; no kind may use these
 // names.
 var reservedChange = []string{"op", "kind", "id", "before", "after", "diffs", "reason", "drift",
-	"fingerprint", "cascade", "dependsOn", "keepIds"}
+	"fingerprint", "cascade", "dependsOn", "keepIds", "sources"}
 
 // MarshalJSON writes the change with its key as fields named after kinds.
 func (c Change) MarshalJSON() ([]byte, error) {
@@ -63,6 +63,9 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	if len(c.KeepIDs) > 0 {
 		w.Field("keepIds", c.KeepIDs)
 	}
+	if len(c.Sources) > 0 {
+		w.Field("sources", c.Sources)
+	}
 	return w.Bytes()
 }
 
@@ -99,6 +102,8 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 			dst = &out.DependsOn
 		case "keepIds":
 			dst = &out.KeepIDs
+		case "sources":
+			dst = &out.Sources
 		default:
 			if !isKindName(strings.TrimSuffix(name, "Id")) {
 				return fmt.Errorf("unknown field %q", name)

@@ -175,6 +175,10 @@ type Change struct {
 	// KeepIDs are reference values in After that are live ids no object of
 	// the target carries (shown and sent as they are, not resolved by name).
 	KeepIDs []string
+	// Sources says, for a create or replace, where each field of After was
+	// written ("file:line"), by its dotted path. Updates say it per diff
+	// (FieldDiff.Source).
+	Sources map[string]string
 }
 
 // FieldDiff is one changed field.

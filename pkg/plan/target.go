@@ -317,9 +317,15 @@ func (r *targetRun) changes() ([]Change, error) {
 			if c := n.live.Cascade; c > 0 {
 				reason += fmt.Sprintf("; its %d %s(s) are deleted with it", c, r.cascadeNoun(k))
 			}
-			out = append(out, Change{Op: OpDelete, Kind: k.Name, Key: n.key, ID: n.live.ID,
+			c := Change{Op: OpDelete, Kind: k.Name, Key: n.key, ID: n.live.ID,
 				Before: before, Fingerprint: n.live.Fingerprint, Cascade: n.live.Cascade,
-				Reason: reason, Drift: r.addedByHand(k, n.live)})
+				Reason: reason, Drift: r.addedByHand(k, n.live)}
+			if k.Delete == nil {
+				c = cannot(c, fmt.Sprintf("no manifest declares this %s and the %s sets prune: true, but the API cannot delete %s: it stays",
+					k.Name, r.t.Kind, k.Plural))
+				c.Cascade = 0
+			}
+			out = append(out, c)
 		}
 		for _, l := range g.reported {
 			out = append(out, Change{Op: OpReport, Kind: k.Name, Key: Key{{k.Name, l.Name}}, ID: l.ID,
@@ -358,15 +364,15 @@ func (r *targetRun) objectChanges(n *node) ([]Change, error) {
 			createErr = fmt.Errorf("does not exist live, and creating it needs %s (the API requires them; a base may supply them)",
 				strings.Join(missing, ", "))
 		}
-		out = append(out, Change{Op: OpCreate, Kind: n.kind.Name, Key: n.key, ParentID: n.parentID(), After: desired,
-			Reason: "declared, not found live", Drift: n.base != nil})
+		out = append(out, withSources(Change{Op: OpCreate, Kind: n.kind.Name, Key: n.key, ParentID: n.parentID(), After: desired,
+			Reason: "declared, not found live", Drift: n.base != nil}, n.desired))
 	} else {
 		c, changed, err := r.compare(n, desired)
 		if err != nil {
 			return nil, err
 		}
 		if changed {
-			out = append(out, c)
+			out = append(out, withSources(c, n.desired))
 		}
 	}
 	for _, ck := range r.childKinds(n.kind.Name) {
@@ -418,6 +424,10 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 		c.Diffs = []FieldDiff{{Path: f, Before: before[f], After: want}}
 		c.Reason = fmt.Sprintf("%s changes from %v to %v: the API cannot change it in place", f, before[f], want)
 		c.Drift = r.markDrift(n, c.Diffs)
+		if n.kind.Delete == nil || n.kind.Create == nil {
+			return cannot(c, fmt.Sprintf("%s changes from %v to %v, but the API can neither change it in place nor delete %s: it stays as it is",
+				f, before[f], want, n.kind.Plural)), true, nil
+		}
 		return c, true, nil
 	}
 	diffs, err := value.DiffDeclared(before, desired)
@@ -439,7 +449,22 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 	c.Drift = r.markDrift(n, diffs)
 	c.After = value.DeepMerge(before, desired)
 	c.KeepIDs = r.keptRefs(n.kind, c.After, keep)
+	if n.kind.Update == nil {
+		paths := make([]string, len(diffs))
+		for i, d := range diffs {
+			paths[i] = d.Path
+		}
+		return cannot(c, fmt.Sprintf("declared %s differ from live (%s), but the API has no update for %s: it stays as it is",
+			noun, strings.Join(paths, ", "), n.kind.Plural)), true, nil
+	}
 	return c, true, nil
+}
+
+// cannot turns a change the API cannot make into a report that says so,
+// keeping what differs: a plan never pretends.
+func cannot(c Change, reason string) Change {
+	c.Op, c.Reason, c.After, c.Drift, c.KeepIDs = OpReport, reason, nil, false, nil
+	return c
 }
 
 // markDrift marks the diffs the baseline's declaration of n already wants.
@@ -495,10 +520,15 @@ func (r *targetRun) childChanges(n *node, ck *provider.Kind) ([]Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %q: %w", ck.Name, l.Name, err)
 		}
-		out = append(out, Change{Op: OpDelete, Kind: ck.Name, Key: c.key, ID: l.ID, ParentID: n.live.ID,
+		del := Change{Op: OpDelete, Kind: ck.Name, Key: c.key, ID: l.ID, ParentID: n.live.ID,
 			Before: before, Fingerprint: l.Fingerprint,
 			Reason: fmt.Sprintf("live %s the %s's %s: list does not declare", ck.Name, n.kind.Name, ck.Plural),
-			Drift:  n.base != nil && n.base.Owns[ck.Name] && baseChild(n.base, ck.Name, l.Name) == nil})
+			Drift:  n.base != nil && n.base.Owns[ck.Name] && baseChild(n.base, ck.Name, l.Name) == nil}
+		if ck.Delete == nil {
+			del = cannot(del, fmt.Sprintf("live %s the %s's %s: list does not declare, but the API cannot delete %s: it stays",
+				ck.Name, n.kind.Name, ck.Plural, ck.Plural))
+		}
+		out = append(out, del)
 	}
 	if spared > 0 {
 		out = append(out, Change{Op: OpReport, Kind: ck.Name, Key: n.key, ParentID: n.live.ID,
@@ -515,8 +545,8 @@ func (r *targetRun) childChange(n *node, live []*provider.Live) ([]Change, error
 	}
 	switch len(live) {
 	case 0:
-		return []Change{{Op: OpCreate, Kind: n.kind.Name, Key: n.key, ParentID: n.parentID(), After: desired,
-			Reason: "declared, not found live", Drift: n.base != nil}}, nil
+		return []Change{withSources(Change{Op: OpCreate, Kind: n.kind.Name, Key: n.key, ParentID: n.parentID(), After: desired,
+			Reason: "declared, not found live", Drift: n.base != nil}, n.desired)}, nil
 	case 1:
 	default:
 		return nil, fmt.Errorf("%d live %s have this name (ids %s); remove all but one", len(live), n.kind.Plural,
@@ -527,7 +557,7 @@ func (r *targetRun) childChange(n *node, live []*provider.Live) ([]Change, error
 	if err != nil || !changed {
 		return nil, err
 	}
-	return []Change{c}, nil
+	return []Change{withSources(c, n.desired)}, nil
 }
 
 // derivedChanges asks a derived kind's Plan about the declared object n's
@@ -567,8 +597,8 @@ func (r *targetRun) derivedChanges(n *node, ck *provider.Kind, earlier []Change)
 		if n.live != nil {
 			parentID = n.live.ID
 		}
-		out = append(out, Change{Op: op, Kind: ck.Name, Key: key, ParentID: parentID, Before: p.Before, After: p.After,
-			Diffs: p.Diffs, Reason: p.Reason, Drift: p.Drift, Fingerprint: p.Fingerprint})
+		out = append(out, withSources(Change{Op: op, Kind: ck.Name, Key: key, ParentID: parentID, Before: p.Before, After: p.After,
+			Diffs: p.Diffs, Reason: p.Reason, Drift: p.Drift, Fingerprint: p.Fingerprint}, d))
 	}
 	return out, nil
 }
@@ -622,4 +652,57 @@ func (r *targetRun) addedByHand(k *provider.Kind, l *provider.Live) bool {
 		}
 	}
 	return true
+}
+
+// sourceOf says where the declared value at path of d was written,
+// "file:line", or "".
+func sourceOf(d *provider.Desired, path string) string {
+	if d == nil {
+		return ""
+	}
+	p, ok := d.Sources.Of(path)
+	if !ok || p.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// withSources sets where each diff's desired value, and for a create or
+// replace each field of After, was written.
+func withSources(c Change, d *provider.Desired) Change {
+	if d == nil || len(d.Sources) == 0 {
+		return c
+	}
+	for i := range c.Diffs {
+		c.Diffs[i].Source = sourceOf(d, c.Diffs[i].Path)
+	}
+	if c.Op == OpCreate || c.Op == OpReplace {
+		for _, path := range leafPaths("", c.After) {
+			if src := sourceOf(d, path); src != "" {
+				if c.Sources == nil {
+					c.Sources = map[string]string{}
+				}
+				c.Sources[path] = src
+			}
+		}
+	}
+	return c
+}
+
+// leafPaths lists the dotted paths of an object's leaves, as the renderers
+// show them: objects recurse, lists are leaves.
+func leafPaths(prefix string, m map[string]any) []string {
+	var out []string
+	for k, v := range m {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
+			out = append(out, leafPaths(p, sub)...)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }

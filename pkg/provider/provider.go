@@ -83,6 +83,9 @@ type Desired struct {
 	// children are left alone (and reported).
 	Owns map[string]bool
 	Pos  spec.Pos
+	// Sources says where each declared field was written, by its path in
+	// Fields ("details.calendarId"); plans show it next to every change.
+	Sources spec.Sources
 }
 
 // ChildrenOf returns d's declared children of kind.

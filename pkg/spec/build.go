@@ -1,5 +1,7 @@
 package spec
 
+import "fmt"
+
 // agentKeys are the agent keys that are not API settings.
 var agentKeys = []string{"name", "id", "base", "actions", "followup"}
 
@@ -43,7 +45,40 @@ func buildAgent(a *node) *Agent {
 		ag.Followup = buildFollowup(fu)
 	}
 	ag.Refs = collectRefs(a, agentRefFields)
+	ag.Sources = sourcesOf(a, agentKeys...)
 	return ag
+}
+
+// sourcesOf records where each value under mapping n was written, leaving
+// out the keys skip (and what is under them).
+func sourcesOf(n *node, skip ...string) Sources {
+	out := Sources{}
+	var walk func(v *node, path string)
+	walk = func(v *node, path string) {
+		if v == nil {
+			return
+		}
+		out[path] = v.pos
+		switch v.kind {
+		case mapKind:
+			for _, f := range v.fields {
+				walk(f.value, path+"."+f.key)
+			}
+		case seqKind:
+			for i, it := range v.items {
+				walk(it, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	if n == nil || n.kind != mapKind {
+		return out
+	}
+	for _, f := range n.fields {
+		if !containsString(skip, f.key) {
+			walk(f.value, f.key)
+		}
+	}
+	return out
 }
 
 func buildAction(act *node) *Action {
@@ -54,6 +89,7 @@ func buildAction(act *node) *Action {
 		a.Details = m
 	}
 	a.Refs = collectRefs(act.get("details"), refFields[a.Type])
+	a.Sources = sourcesOf(act)
 	return a
 }
 
@@ -69,5 +105,6 @@ func buildFollowup(fu *node) *Followup {
 		}
 		f.Settings[fl.key] = fl.value.toJSON()
 	}
+	f.Sources = sourcesOf(fu, "actions")
 	return f
 }

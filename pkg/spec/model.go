@@ -17,6 +17,8 @@
 // file), so a FIFO, a device or a link out of the tree is refused by name.
 package spec
 
+import "strings"
+
 import (
 	"crypto/sha256"
 	"encoding/hex"
@@ -105,6 +107,30 @@ type Agent struct {
 	// Refs are the name references in Settings (knowledgeBaseIds), in
 	// document order; literal ids are not listed.
 	Refs []Ref
+	// Sources says where each declared value was written (see Sources).
+	Sources Sources
+}
+
+// Sources maps the dotted path of every declared value (and of every item of
+// a list, "workingHours[1].intervals") to where it was written: the
+// manifest, the base it came from, or the vars file a whole-value variable
+// came from. Paths are relative to the object (for an action:
+// "details.calendarId").
+type Sources map[string]Pos
+
+// Of returns where the value at path, or the nearest enclosing value, was
+// written.
+func (s Sources) Of(path string) (Pos, bool) {
+	for {
+		if p, ok := s[path]; ok {
+			return p, true
+		}
+		i := max(strings.LastIndexByte(path, '.'), strings.LastIndexByte(path, '['))
+		if i <= 0 {
+			return Pos{}, false
+		}
+		path = path[:i]
+	}
 }
 
 // Action is one desired action of an agent.
@@ -121,6 +147,9 @@ type Action struct {
 	Details map[string]any
 	// Refs are the name references in Details, in document order.
 	Refs []Ref
+	// Sources says where each declared value was written, by path from
+	// the action ("details.calendarId").
+	Sources Sources
 }
 
 // RefKind is the kind of location-owned object a name reference points to.
@@ -160,6 +189,9 @@ type Followup struct {
 	// Settings are the FollowupSettings fields as declared (dynamicChannelSwitching,
 	// followUpHours, timezoneToUse, workingHours), in JSON types.
 	Settings map[string]any
+	// Sources says where each declared value was written, by path from the
+	// followup block ("workingHours[0].intervals").
+	Sources Sources
 }
 
 // KrosAIAccount is one KrosAIAccount document: the voice agents and knowledge

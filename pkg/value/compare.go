@@ -149,6 +149,9 @@ type FieldDiff struct {
 	// Drift is true when the baseline declares the value After already: the
 	// live value moved away from what was merged (changed by hand).
 	Drift bool `json:"drift,omitempty"`
+	// Source is where the desired value was written, "file:line" (the
+	// manifest, a base, a vars file), when known.
+	Source string `json:"source,omitempty"`
 }
 
 // Diff compares the projected live value with the desired one using

@@ -59,20 +59,25 @@ func desiredAgent(a *spec.Agent) (*provider.Desired, error) {
 	}
 	fields["name"] = a.Name
 	d := &provider.Desired{Kind: KindAgent, Name: a.Name, PinnedID: a.PinnedID, Fields: fields, Pos: a.Pos,
-		Owns: map[string]bool{KindAction: a.ActionsDeclared}}
+		Owns: map[string]bool{KindAction: a.ActionsDeclared}, Sources: a.Sources}
 	for _, act := range a.Actions {
 		fields, err := DesiredAction(act)
 		if err != nil {
 			return nil, fmt.Errorf("action %q: %w", act.Name, err)
 		}
-		d.Children = append(d.Children, &provider.Desired{Kind: KindAction, Name: act.Name, Fields: fields, Pos: act.Pos})
+		d.Children = append(d.Children, &provider.Desired{Kind: KindAction, Name: act.Name, Fields: fields, Pos: act.Pos,
+			Sources: act.Sources})
 	}
 	if fu := a.Followup; fu != nil {
 		settings, err := value.MapOf(fu.Settings)
 		if err != nil {
 			return nil, fmt.Errorf("followup: %w", err)
 		}
-		d.Children = append(d.Children, &provider.Desired{Kind: KindFollowup, Pos: fu.Pos,
+		sources := spec.Sources{}
+		for path, pos := range fu.Sources {
+			sources["followupSettings."+path] = pos
+		}
+		d.Children = append(d.Children, &provider.Desired{Kind: KindFollowup, Pos: fu.Pos, Sources: sources,
 			Fields: value.Map{"actions": value.List(fu.Actions), "followupSettings": settings}})
 	}
 	return d, nil
