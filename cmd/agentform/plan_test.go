@@ -90,7 +90,9 @@ func TestPlanCommand(t *testing.T) {
 		"TOKEN_B": mint(t, s, "locB", sim.ScopeReadonly),
 		"TOKEN_C": mint(t, s, "locC", sim.ScopeReadonly),
 	}
-	base := []string{"plan", dir, "--endpoint", url}
+	// locA's prune deletes both its live agents, the primary one included:
+	// refused by default (see "mass delete refused by default").
+	base := []string{"plan", dir, "--endpoint", url, "--force-deletes"}
 	noLeak := func(t *testing.T, texts ...string) {
 		t.Helper()
 		for _, txt := range texts {
@@ -139,6 +141,24 @@ func TestPlanCommand(t *testing.T) {
 			t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
 		noLeak(t, r.stdout, r.stderr)
+	})
+	t.Run("mass delete refused by default", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "plan.json")
+		r := runCLI(t, env, "plan", dir, "--endpoint", url, "--out", out)
+		want := `location locA: deleting 2 of its 2 live agents: more than a third, and its last one, and an essential agent: "Old 1" (the location's primary agent) is refused by default`
+		if r.code != exitSafety || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "--force-deletes") {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Error("a refused plan was saved")
+		}
+	})
+	t.Run("max deletes 0 means none", func(t *testing.T) {
+		r := runCLI(t, env, append(base, "--max-deletes", "0")...)
+		if r.code != exitSafety || !strings.Contains(r.stderr, "too many deletes, 2 is over 0 across the plan (2 to delete, 0 to replace)") ||
+			!strings.Contains(r.stdout, "2 to delete") {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.stdout, r.stderr)
+		}
 	})
 	t.Run("safety guard exits 3", func(t *testing.T) {
 		r := runCLI(t, env, append(base, "--max-deletes", "1")...)

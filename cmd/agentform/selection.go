@@ -25,6 +25,8 @@ type planSelection struct {
 	shard            string
 	maxDeletes       int
 	maxDeletePercent float64
+	maxUpdatePercent float64
+	forceDeletes     bool
 	// baseline are the base branch's manifests (plan --baseline), nil if none.
 	baseline *spec.Set
 }
@@ -33,8 +35,10 @@ func (s *planSelection) addFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&s.parallelism, "parallelism", plan.DefaultParallelism, "locations read (and applied) at once")
 	fl.StringArrayVar(&s.locations, "location", nil, "plan only this location id (repeatable)")
 	fl.StringVar(&s.shard, "shard", "", "plan only shard I of N (1-based), e.g. 2/4")
-	fl.IntVar(&s.maxDeletes, "max-deletes", 0, "most deletes allowed across the plan (0: deletes only where prune or the actions: list asks for them)")
+	fl.IntVar(&s.maxDeletes, "max-deletes", -1, "most deletes allowed across the plan, counted as the plan summary counts them (0: none; -1: no limit)")
 	fl.Float64Var(&s.maxDeletePercent, "max-delete-percent", 0, "most deletes allowed per location, in percent of its managed objects (locations with 10 or more; 0 disables)")
+	fl.Float64Var(&s.maxUpdatePercent, "max-update-percent", 0, "most updates allowed per location, in percent of its managed objects (0 disables): a guard for fleet-wide changes")
+	fl.BoolVar(&s.forceDeletes, "force-deletes", false, "allow deleting more than a third of a location's agents, its last agent or its primary agent (refused by default)")
 }
 
 // makePlan plans the selected locations of set, reading live state with each
@@ -88,7 +92,8 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 
 // safety are the delete guards of the flags.
 func (s *planSelection) safety() plan.SafetyOptions {
-	return plan.SafetyOptions{MaxDeletes: s.maxDeletes, MaxDeletePercent: s.maxDeletePercent}
+	return plan.SafetyOptions{LimitDeletes: s.maxDeletes >= 0, MaxDeletes: max(s.maxDeletes, 0),
+		MaxDeletePercent: s.maxDeletePercent, MaxUpdatePercent: s.maxUpdatePercent, ForceDeletes: s.forceDeletes}
 }
 
 // parseShard reads --shard I/N (1-based) into a 0-based index and a count.

@@ -20,7 +20,7 @@ import (
 // reservedChange are the fixed fields of a change; no kind may use these
 // names.
 var reservedChange = []string{"op", "kind", "id", "before", "after", "diffs", "reason", "drift",
-	"fingerprint", "cascade", "dependsOn", "keepIds", "sources"}
+	"fingerprint", "cascade", "essential", "dependsOn", "keepIds", "sources"}
 
 // MarshalJSON writes the change with its key as fields named after kinds.
 func (c Change) MarshalJSON() ([]byte, error) {
@@ -56,6 +56,9 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	}
 	if c.Cascade != 0 {
 		w.Field("cascade", c.Cascade)
+	}
+	if c.Essential != "" {
+		w.Field("essential", c.Essential)
 	}
 	if len(c.DependsOn) > 0 {
 		w.Field("dependsOn", c.DependsOn)
@@ -98,6 +101,8 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 			dst = &out.Fingerprint
 		case "cascade":
 			dst = &out.Cascade
+		case "essential":
+			dst = &out.Essential
 		case "dependsOn":
 			dst = &out.DependsOn
 		case "keepIds":
@@ -173,6 +178,9 @@ func (t TargetPlan) MarshalJSON() ([]byte, error) {
 	if t.Error != "" {
 		w.Field("error", t.Error)
 	}
+	if len(t.LiveCounts) > 0 {
+		w.Field("liveCounts", t.LiveCounts)
+	}
 	if len(t.Reads) > 0 {
 		w.Field("reads", t.Reads)
 	}
@@ -212,6 +220,8 @@ func (t *TargetPlan) UnmarshalJSON(data []byte) error {
 			dst = &out.LiveObjects
 		case "reads":
 			dst = &out.Reads
+		case "liveCounts":
+			dst = &out.LiveCounts
 		default:
 			if k, ok := strings.CutSuffix(name, "Id"); ok && isKindName(k) && out.Kind == "" {
 				out.Kind = k

@@ -59,6 +59,10 @@ type TargetPlan struct {
 	// an undeclared live object shares its name. JSON: "live<Kind>s"
 	// ("liveAgents").
 	Live map[string]map[string]string
+	// LiveCounts is how many live objects of each top-level kind the target
+	// has (declared or not): the mass-delete guard compares deletes with it.
+	// JSON "liveCounts".
+	LiveCounts map[string]int
 	// Reads are the read-only objects (a location's workflows, calendars,
 	// ...) the plan's references resolved to, with their fingerprints: the
 	// renderers show their names, apply checks they did not move.
@@ -169,6 +173,9 @@ type Change struct {
 	// Cascade counts the objects the service deletes along with this one
 	// (the children of a deleted object). The delete guards count them.
 	Cascade int
+	// Essential, on a delete, says why the object is one the mass-delete
+	// guard protects ("the location's primary agent"), else "".
+	Essential string
 	// DependsOn are indexes (into the target's Changes) of changes that
 	// must succeed before this one starts: the complete execution order.
 	DependsOn []int

@@ -103,10 +103,14 @@ func planTarget(ctx context.Context, tp *TargetPlan, t, base *provider.Target, p
 		}
 		g, err := r.matchTop(k, lives)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, r.explainPins(ctx, k, err))
 			continue
 		}
 		r.tops = append(r.tops, g)
+		if tp.LiveCounts == nil {
+			tp.LiveCounts = map[string]int{}
+		}
+		tp.LiveCounts[k.Name] = len(lives)
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
@@ -174,7 +178,7 @@ func (r *targetRun) matchTop(k *provider.Kind, lives []*provider.Live) (*topGrou
 		l, ok := byID[d.PinnedID]
 		switch {
 		case !ok:
-			errs = append(errs, fmt.Errorf("%s %q: pinned id %s does not exist live", k.Name, d.Name, d.PinnedID))
+			errs = append(errs, &missingPin{kind: k, name: d.Name, id: d.PinnedID})
 		case claimed[l.ID] != "":
 			errs = append(errs, fmt.Errorf("%s %q and %q pin the same id %s", k.Plural, claimed[l.ID], d.Name, l.ID))
 		default:
@@ -216,6 +220,54 @@ func (r *targetRun) matchTop(k *provider.Kind, lives []*provider.Live) (*topGrou
 		}
 	}
 	return g, nil
+}
+
+// missingPin is a pinned id the target's list does not hold.
+type missingPin struct {
+	kind     *provider.Kind
+	name, id string
+	why      string // what a read of the id said, when it says more
+}
+
+func (e *missingPin) Error() string {
+	if e.why != "" {
+		return fmt.Sprintf("%s %q: pinned id %s %s", e.kind.Name, e.name, e.id, e.why)
+	}
+	return fmt.Sprintf("%s %q: pinned id %s does not exist live", e.kind.Name, e.name, e.id)
+}
+
+// explainPins reads the pinned ids the target's list lacks: one answering
+// 403 belongs to another target than the one the credential opens (a wrong
+// token in the variable), which is worth saying plainly before anything is
+// written.
+func (r *targetRun) explainPins(ctx context.Context, k *provider.Kind, err error) error {
+	if k.Get == nil {
+		return err
+	}
+	var all []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		all = j.Unwrap()
+	} else {
+		all = []error{err}
+	}
+	for _, e := range all {
+		mp, ok := e.(*missingPin)
+		if !ok {
+			continue
+		}
+		switch _, gerr := k.Get(ctx, r.sess, mp.id); {
+		case gerr == nil:
+			mp.why = fmt.Sprintf("answers, but the %s's list of %s lacks it", r.t.Kind, k.Plural)
+		case r.prov.Classify(gerr).Status == 403:
+			cred := r.t.TokenEnv
+			if cred == "" {
+				cred = "the minted token"
+			}
+			mp.why = fmt.Sprintf("belongs to another %[1]s: the credential (%[2]s) opens a different %[1]s than %[3]s, so nothing is planned here",
+				r.t.Kind, cred, r.t.ID)
+		}
+	}
+	return err
 }
 
 func liveIDs(lives []*provider.Live) []string {
@@ -320,10 +372,13 @@ func (r *targetRun) changes() ([]Change, error) {
 			c := Change{Op: OpDelete, Kind: k.Name, Key: n.key, ID: n.live.ID,
 				Before: before, Fingerprint: n.live.Fingerprint, Cascade: n.live.Cascade,
 				Reason: reason, Drift: r.addedByHand(k, n.live)}
+			if k.Essential != nil {
+				c.Essential = k.Essential(n.live.Fields)
+			}
 			if k.Delete == nil {
 				c = cannot(c, fmt.Sprintf("no manifest declares this %s and the %s sets prune: true, but the API cannot delete %s: it stays",
 					k.Name, r.t.Kind, k.Plural))
-				c.Cascade = 0
+				c.Cascade, c.Essential = 0, ""
 			}
 			out = append(out, c)
 		}

@@ -164,6 +164,10 @@ type Kind struct {
 	ForceNew []string
 	// RequiredForCreate are fields a create must carry.
 	RequiredForCreate []string
+	// Essential, when set, says why a live object must not be deleted
+	// lightly ("the location's primary agent"), or "": plans mark such
+	// deletes and the mass-delete guard refuses them by default.
+	Essential func(live value.Map) string
 	// Refs returns the references an object's fields hold (nil: none).
 	Refs func(fields value.Map) []Ref
 

@@ -25,6 +25,12 @@ var agentKind = &provider.Kind{
 	// them out for an agent that exists (only declared fields are
 	// compared), but not for one the plan must create.
 	RequiredForCreate: []string{"personality", "goal", "instructions"},
+	Essential: func(live value.Map) string {
+		if live["isPrimary"] == true {
+			return "the location's primary agent"
+		}
+		return ""
+	},
 	Refs: func(value.Map) []provider.Ref {
 		return []provider.Ref{{Path: []string{"knowledgeBaseIds"}, Kind: KindKnowledgeBase}}
 	},
