@@ -63,7 +63,7 @@ func (p *Plan) CheckSafety(o SafetyOptions) error {
 	for _, tp := range p.Targets {
 		where := targetWord(tp.Kind) + " " + tp.ID
 		deletes, replaces, updates, objects := 0, 0, 0, 0
-		topDeletes := map[string]int{} // top-level deletes by kind
+		topDeletes := map[string]int{}     // top-level deletes by kind
 		essential := map[string][]string{} // by kind: what makes each essential
 		var kinds []string
 		for _, c := range tp.Changes {
