@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentform/agentform/pkg/plan"
@@ -22,8 +23,12 @@ func (l *targetRun) create(ctx context.Context, k *provider.Kind, c plan.Change,
 	for range maxCreateAttempts {
 		id, err := k.Create(ctx, l.sess, parentID, body)
 		if err == nil {
-			l.res.set(c.Kind, c.Key, id)
-			res.NewID = id
+			kept, err := l.converge(ctx, k, c, parentID, id, body)
+			if err != nil {
+				return fmt.Errorf("create %s: %w", obj, err)
+			}
+			l.res.set(c.Kind, c.Key, kept)
+			res.NewID, res.Adopted = kept, kept != id
 			return nil
 		}
 		if !l.prov.Classify(err).Ambiguous {
@@ -34,26 +39,98 @@ func (l *targetRun) create(ctx context.Context, k *provider.Kind, c plan.Change,
 		if err != nil {
 			return fmt.Errorf("create %s: answer lost (%v); looking it up by name failed: %w", obj, lost, err)
 		}
-		switch len(found) {
-		case 0:
+		if len(found) == 0 {
 			continue // it was not created: try again
-		case 1:
-			if err := l.adopt(ctx, k, c, parentID, found[0], body); err != nil {
-				return fmt.Errorf("create %s: adopted id %s: %w", obj, found[0].ID, err)
-			}
-			l.res.set(c.Kind, c.Key, found[0].ID)
-			res.NewID, res.Adopted = found[0].ID, true
-			return nil
-		default:
-			ids := make([]string, len(found))
-			for i, f := range found {
-				ids[i] = f.ID
-			}
-			return fmt.Errorf("create %s: answer lost and %d %s now have this name (ids %s): remove the extra ones by hand",
-				obj, len(ids), k.Plural, strings.Join(ids, ", "))
 		}
+		kept, err := l.keepOldest(ctx, k, c, parentID, found, "", body)
+		if err != nil {
+			return fmt.Errorf("create %s: answer lost, and %w", obj, err)
+		}
+		l.res.set(c.Kind, c.Key, kept)
+		res.NewID, res.Adopted = kept, true
+		return nil
 	}
 	return fmt.Errorf("create %s: answer lost %d times and the %s does not exist: %w", obj, maxCreateAttempts, k.Name, lost)
+}
+
+// converge makes writers that race (two applies at once; the service has
+// no lock and no idempotency key) end with one object of a name. After its
+// create, each writer lists the objects of that name, oldest first: the
+// oldest stays. A writer whose object is younger deletes its own and adopts
+// the oldest, provided the oldest is a twin (equal on what the body
+// declares); every writer follows the same rule, so they converge on the
+// oldest. A listing that fails keeps the object just made (the next plan
+// shows any twin left and removes it).
+func (l *targetRun) converge(ctx context.Context, k *provider.Kind, c plan.Change, parentID, mine string, body any) (string, error) {
+	if k.Delete == nil {
+		return mine, nil // nothing could be undone
+	}
+	found, err := l.find(ctx, k, parentID, c.Name())
+	if err != nil || len(found) < 2 || found[0].ID == mine {
+		return mine, nil
+	}
+	if !slices.ContainsFunc(found, func(o *provider.Live) bool { return o.ID == mine }) {
+		return mine, nil // the listing does not show ours yet: keep it
+	}
+	return l.keepOldest(ctx, k, c, parentID, found, mine, body)
+}
+
+// keepOldest keeps the oldest of found, objects named like the change's:
+// when it is a twin of the body, the younger ones are deleted (only mine
+// when mine is set, else every younger twin) and the oldest adopted. When
+// the oldest is not a twin, or a younger one to delete is not, nothing is
+// deleted and the step fails naming the ids.
+func (l *targetRun) keepOldest(ctx context.Context, k *provider.Kind, c plan.Change, parentID string, found []*provider.Live, mine string, body any) (string, error) {
+	oldest := found[0]
+	if len(found) == 1 {
+		return oldest.ID, l.adopt(ctx, k, c, parentID, oldest, body)
+	}
+	ids := make([]string, len(found))
+	for i, o := range found {
+		ids[i] = o.ID
+	}
+	differ := fmt.Errorf("%d %s now have this name (ids %s), oldest first, and they differ: remove the extra ones by hand, or pin the one to keep with id:",
+		len(found), k.Plural, strings.Join(ids, ", "))
+	if k.Delete == nil {
+		return "", differ
+	}
+	want, err := value.MapOf(body)
+	if err != nil {
+		return "", fmt.Errorf("encode body: %w", err)
+	}
+	twin := func(o *provider.Live) (bool, error) {
+		if o.Partial && k.Get != nil {
+			full, err := k.Get(ctx, l.sess, o.ID)
+			if err != nil {
+				return false, fmt.Errorf("read %s: %w", o.ID, err)
+			}
+			o = full
+		}
+		return value.SameDeclared(o.Fields, want), nil
+	}
+	var drop []*provider.Live
+	for _, o := range found {
+		if mine != "" && o.ID != mine && o != oldest {
+			continue // another writer's: it removes its own
+		}
+		ok, err := twin(o)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", differ
+		}
+		if o != oldest {
+			drop = append(drop, o)
+		}
+	}
+	for _, o := range drop {
+		if err := k.Delete(ctx, l.sess, parentID, o.ID); err != nil && !l.prov.Classify(err).NotFound {
+			return "", fmt.Errorf("another apply created it at the same time (id %s, the oldest, stays); deleting the duplicate %s failed: %w",
+				oldest.ID, o.ID, err)
+		}
+	}
+	return oldest.ID, nil
 }
 
 // find returns the live objects under parentID named exactly name.

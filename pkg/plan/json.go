@@ -20,7 +20,7 @@ import (
 // reservedChange are the fixed fields of a change; no kind may use these
 // names.
 var reservedChange = []string{"op", "kind", "id", "before", "after", "diffs", "reason", "drift",
-	"fingerprint", "cascade", "essential", "dependsOn", "keepIds", "sources"}
+	"fingerprint", "cascade", "essential", "duplicateOf", "dependsOn", "keepIds", "sources"}
 
 // MarshalJSON writes the change with its key as fields named after kinds.
 func (c Change) MarshalJSON() ([]byte, error) {
@@ -59,6 +59,9 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	}
 	if c.Essential != "" {
 		w.Field("essential", c.Essential)
+	}
+	if c.DuplicateOf != "" {
+		w.Field("duplicateOf", c.DuplicateOf)
 	}
 	if len(c.DependsOn) > 0 {
 		w.Field("dependsOn", c.DependsOn)
@@ -103,6 +106,8 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 			dst = &out.Cascade
 		case "essential":
 			dst = &out.Essential
+		case "duplicateOf":
+			dst = &out.DuplicateOf
 		case "dependsOn":
 			dst = &out.DependsOn
 		case "keepIds":

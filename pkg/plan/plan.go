@@ -176,6 +176,11 @@ type Change struct {
 	// Essential, on a delete, says why the object is one the mass-delete
 	// guard protects ("the location's primary agent"), else "".
 	Essential string
+	// DuplicateOf, on a delete, is the id of the object this one duplicates
+	// (same name, same declared fields, created by two applies at once):
+	// the oldest stays. Such deletes need no prune and pass the mass-delete
+	// guard: what the manifest declares survives.
+	DuplicateOf string
 	// DependsOn are indexes (into the target's Changes) of changes that
 	// must succeed before this one starts: the complete execution order.
 	DependsOn []int

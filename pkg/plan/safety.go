@@ -71,7 +71,7 @@ func (p *Plan) CheckSafety(o SafetyOptions) error {
 			case OpDelete:
 				deletes++
 				objects += 1 + c.Cascade // its children go with it
-				if c.Named() && len(c.Key) == 1 {
+				if c.Named() && len(c.Key) == 1 && c.DuplicateOf == "" {
 					if topDeletes[c.Kind] == 0 {
 						kinds = append(kinds, c.Kind)
 					}

@@ -28,6 +28,10 @@ type node struct {
 	live    *provider.Live    // nil when the object does not exist live
 	key     Key
 	parent  *node
+	// twins are younger live objects with the declared name (two applies
+	// that ran at once each created one): the plan deletes those that are
+	// twins of the declared object, and fails on the others.
+	twins []*provider.Live
 	// children are the live children read under a declared object that
 	// exists live, by kind.
 	children map[string][]*provider.Live
@@ -138,7 +142,7 @@ func planTarget(ctx context.Context, tp *TargetPlan, t, base *provider.Target, p
 				tp.Live[g.kind.Name] = map[string]string{}
 			}
 			tp.Live[g.kind.Name][n.desired.Name] = n.live.ID
-			tp.LiveObjects++
+			tp.LiveObjects += 1 + len(n.twins)
 			for _, lives := range n.children {
 				tp.LiveObjects += len(lives)
 			}
@@ -196,15 +200,15 @@ func (r *targetRun) matchTop(k *provider.Kind, lives []*provider.Live) (*topGrou
 				found = append(found, l)
 			}
 		}
-		switch len(found) {
-		case 0:
-		case 1:
-			claimed[found[0].ID] = n.desired.Name
-			n.live = found[0]
-		default:
-			errs = append(errs, fmt.Errorf("%s %q: %d live %s have this name (ids %s); pin one with id: or remove the others",
-				k.Name, n.desired.Name, len(found), k.Plural, strings.Join(liveIDs(found), ", ")))
+		if len(found) == 0 {
+			continue
 		}
+		// Lists are oldest first: the oldest is the declared object, the
+		// younger ones twins the plan removes (see objectChanges).
+		for _, l := range found {
+			claimed[l.ID] = n.desired.Name
+		}
+		n.live, n.twins = found[0], found[1:]
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -330,6 +334,22 @@ func (r *targetRun) read(ctx context.Context) error {
 		for _, n := range tg.pruned {
 			get(n)
 		}
+		for _, n := range tg.declared {
+			for i, tw := range n.twins {
+				if !tw.Partial || n.kind.Get == nil {
+					continue
+				}
+				id, name := tw.ID, tw.Name
+				g.Go(func() error {
+					full, err := n.kind.Get(ctx, r.sess, id)
+					if err != nil {
+						return fmt.Errorf("read %s %q (%s): %w", n.kind.Name, name, id, err)
+					}
+					n.twins[i] = full
+					return nil
+				})
+			}
+		}
 	}
 	err := g.Wait()
 	for _, l := range lists {
@@ -429,6 +449,13 @@ func (r *targetRun) objectChanges(n *node) ([]Change, error) {
 		if changed {
 			out = append(out, withSources(c, n.desired))
 		}
+	}
+	if len(n.twins) > 0 {
+		cs, err := r.twinDeletes(n, desired)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
 	}
 	for _, ck := range r.childKinds(n.kind.Name) {
 		var cs []Change
@@ -598,21 +625,27 @@ func (r *targetRun) childChange(n *node, live []*provider.Live) ([]Change, error
 	if err != nil {
 		return nil, err
 	}
-	switch len(live) {
-	case 0:
+	if len(live) == 0 {
 		return []Change{withSources(Change{Op: OpCreate, Kind: n.kind.Name, Key: n.key, ParentID: n.parentID(), After: desired,
 			Reason: "declared, not found live", Drift: n.base != nil}, n.desired)}, nil
-	case 1:
-	default:
-		return nil, fmt.Errorf("%d live %s have this name (ids %s); remove all but one", len(live), n.kind.Plural,
-			strings.Join(liveIDs(live), ", "))
 	}
-	n.live = live[0]
+	n.live, n.twins = live[0], live[1:] // lists are oldest first
+	var out []Change
 	c, changed, err := r.compare(n, desired)
-	if err != nil || !changed {
+	if err != nil {
 		return nil, err
 	}
-	return []Change{withSources(c, n.desired)}, nil
+	if changed {
+		out = append(out, withSources(c, n.desired))
+	}
+	if len(n.twins) > 0 {
+		cs, err := r.twinDeletes(n, desired)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }
 
 // derivedChanges asks a derived kind's Plan about the declared object n's
@@ -760,4 +793,47 @@ func leafPaths(prefix string, m map[string]any) []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// twinDeletes plans the removal of the twins of declared object n: younger
+// live objects with its name that equal what the manifest declares (two
+// applies that ran at once each created one). The oldest stays. A namesake
+// that differs is not agentform's: the target fails with the ways out.
+func (r *targetRun) twinDeletes(n *node, desired value.Map) ([]Change, error) {
+	var out []Change
+	var differ []string
+	for _, tw := range n.twins {
+		t := &node{kind: n.kind, live: tw, parent: n.parent, key: n.key}
+		m, _, err := r.liveMap(t)
+		if err != nil {
+			return nil, err
+		}
+		if n.kind.Delete == nil || !value.SameDeclared(m, desired) {
+			differ = append(differ, tw.ID)
+			continue
+		}
+		out = append(out, Change{Op: OpDelete, Kind: n.kind.Name, Key: n.key, ID: tw.ID, ParentID: n.parentID(),
+			Before: m, Fingerprint: tw.Fingerprint, Cascade: tw.Cascade, DuplicateOf: n.live.ID,
+			Reason: fmt.Sprintf("duplicate of id %s (same name, same declared %s): two applies created it at once; the oldest stays",
+				n.live.ID, fieldsNoun(n.kind))})
+	}
+	if len(differ) == 0 {
+		return out, nil
+	}
+	ids := append([]string{n.live.ID}, differ...)
+	way := fmt.Sprintf("pin the one to keep with `id: <id>` under this %s in %s:%d (the others are then left alone, or deleted where the %s prunes), or rename or delete the others in the %s",
+		n.kind.Name, n.desired.Pos.File, n.desired.Pos.Line, r.t.Kind, r.t.Kind)
+	if n.parent != nil {
+		way = fmt.Sprintf("rename or delete all but one in the %s", r.t.Kind)
+	}
+	return nil, fmt.Errorf("%d live %s have this name (ids %s) and the younger ones differ from what the manifest declares, so they are not twins an apply left behind: %s",
+		len(ids), n.kind.Plural, strings.Join(ids, ", "), way)
+}
+
+// fieldsNoun is what a kind's declared fields are called in reasons.
+func fieldsNoun(k *provider.Kind) string {
+	if k.FieldsNoun == "" {
+		return "fields"
+	}
+	return k.FieldsNoun
 }

@@ -172,12 +172,14 @@ type Kind struct {
 	Refs func(fields value.Map) []Ref
 
 	// List returns every live object of this kind under the parent with
-	// live id parentID ("" for a top-level kind).
+	// live id parentID ("" for a top-level kind), oldest first: of two
+	// objects with one name, the older stays (see plan's twins and apply's
+	// convergence after a create).
 	List func(ctx context.Context, s Session, parentID string) ([]*Live, error)
 	// Get reads one live object in full; nil when List items are complete.
 	Get func(ctx context.Context, s Session, id string) (*Live, error)
-	// Find returns the live objects under parentID named exactly name
-	// (used after a lost create); nil: List, filtered by name.
+	// Find returns the live objects under parentID named exactly name,
+	// oldest first (used after a create); nil: List, filtered by name.
 	Find func(ctx context.Context, s Session, parentID, name string) ([]*Live, error)
 
 	// Derived, when set, makes this a kind with no reads of its own: its

@@ -1,8 +1,10 @@
 package highlevel
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agentform/agentform/pkg/api"
@@ -101,10 +103,14 @@ var agentKind = &provider.Kind{
 	},
 }
 
-// agentSummaries turns search items into partial live agents.
+// agentSummaries turns search items into partial live agents, oldest first
+// (by createdAt; the search's own order among equals), as the engine
+// expects lists: of two agents of one name, the older is the one that stays.
 func agentSummaries(all []api.AgentSummary) []*provider.Live {
-	out := make([]*provider.Live, len(all))
-	for i, s := range all {
+	sorted := slices.Clone(all)
+	slices.SortStableFunc(sorted, func(a, b api.AgentSummary) int { return cmp.Compare(a.CreatedAt, b.CreatedAt) })
+	out := make([]*provider.Live, len(sorted))
+	for i, s := range sorted {
 		out[i] = &provider.Live{ID: s.ID, Name: s.Name, Partial: true, Raw: s}
 	}
 	return out
@@ -122,10 +128,10 @@ func liveAgent(a *api.Agent) (*provider.Live, error) {
 		Cascade: len(a.Actions), Raw: a}, nil
 }
 
-// findAgents returns the live agents named exactly name: a search for the
-// lower-case name, every page.
+// findAgents returns the live agents named exactly name, oldest first: a
+// search for the lower-case name, every page.
 func findAgents(ctx context.Context, w API, name string) ([]*provider.Live, error) {
-	var out []*provider.Live
+	var found []api.AgentSummary
 	params := api.SearchParams{Query: strings.ToLower(name), Limit: searchPageSize}
 	seen := 0
 	for {
@@ -135,12 +141,12 @@ func findAgents(ctx context.Context, w API, name string) ([]*provider.Live, erro
 		}
 		for _, a := range page.Agents {
 			if a.Name == name {
-				out = append(out, agentSummaries([]api.AgentSummary{a})...)
+				found = append(found, a)
 			}
 		}
 		seen += len(page.Agents)
 		if len(page.Agents) == 0 || seen >= page.TotalCount {
-			return out, nil
+			return agentSummaries(found), nil
 		}
 		params.StartAfter = page.Agents[len(page.Agents)-1].ID
 	}

@@ -287,8 +287,12 @@ func TestPlanSandboxAmbiguousAndFailingLocations(t *testing.T) {
 	dup := &spec.Location{ID: "loc-dup", TokenEnv: "TOKEN_DUP", Agents: []*spec.Agent{{Name: "Twin", Settings: withText(nil)}}}
 	w := sb.client.Location(dup.ID, sb.token(t, dup.ID, true))
 	var twinIDs []string
-	for range 2 {
-		a, err := w.CreateAgent(ctx, textSettings("Twin"))
+	for i := range 2 {
+		settings := textSettings("Twin")
+		if i == 1 { // they differ: not twins an apply left behind
+			settings.Goal = strp("Something else.")
+		}
+		a, err := w.CreateAgent(ctx, settings)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -169,3 +169,6 @@ func creatable(settings map[string]any) map[string]any {
 	settings["personality"], settings["goal"], settings["instructions"] = "Kind.", "Help.", "Answer."
 	return settings
 }
+
+// strp returns a pointer to s.
+func strp(s string) *string { return &s }

@@ -182,9 +182,11 @@ func TestMakeLocationErrors(t *testing.T) {
 	}{
 		{
 			name:  "two live agents with the declared name",
-			agent: &spec.Agent{Name: "A"},
-			live:  []*api.Agent{{ID: "x1", AgentSettings: api.AgentSettings{Name: "A"}}, {ID: "x2", AgentSettings: api.AgentSettings{Name: "A"}}},
-			want:  `agent "A": 2 live agents have this name (ids x1, x2)`,
+			agent: &spec.Agent{Name: "A", Settings: map[string]any{"mode": "off"}},
+			// They differ, so they are not twins an apply left behind.
+			live: []*api.Agent{{ID: "x1", AgentSettings: api.AgentSettings{Name: "A", Mode: strp("off")}},
+				{ID: "x2", AgentSettings: api.AgentSettings{Name: "A", Mode: strp("auto-pilot")}}},
+			want: `agent "A": 2 live agents have this name (ids x1, x2)`,
 		},
 		{
 			name:  "an agent to create lacks fields the API requires",
@@ -198,10 +200,11 @@ func TestMakeLocationErrors(t *testing.T) {
 		},
 		{
 			name:  "two live actions with the declared name",
-			agent: &spec.Agent{Name: "A", ActionsDeclared: true, Actions: []*spec.Action{{Name: "S", Type: "stopBot"}}},
+			agent: &spec.Agent{Name: "A", ActionsDeclared: true, Actions: []*spec.Action{{Name: "S", Type: "stopBot", Details: map[string]any{"enabled": true}}}},
 			live:  []*api.Agent{{ID: "x1", AgentSettings: api.AgentSettings{Name: "A"}}},
-			acts:  map[string][]api.Action{"x1": {liveAct("s1", "S", "stopBot", nil), liveAct("s2", "S", "stopBot", nil)}},
-			want:  `action "S": 2 live actions have this name (ids s1, s2)`,
+			acts: map[string][]api.Action{"x1": {liveAct("s1", "S", "stopBot", map[string]any{"enabled": true}),
+				liveAct("s2", "S", "stopBot", map[string]any{"enabled": false})}},
+			want: `action "S": 2 live actions have this name (ids s1, s2)`,
 		},
 		{
 			name: "reference to an unknown agent",
