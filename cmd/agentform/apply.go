@@ -132,15 +132,24 @@ func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlag
 		if err != nil {
 			return nil, err
 		}
-		if len(args) > 0 {
-			set, err := g.loadManifests(args)
-			if err != nil {
-				return nil, err
-			}
-			if set.Digest != p.ManifestDigest {
-				return nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
-					f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
-			}
+		if len(args) == 0 {
+			return nil, withCode(exitError1, fmt.Errorf("apply --plan %s needs the manifests the plan was made from: agentform apply --plan %s PATH... (a plan file alone is not trusted)",
+				f.planFile, f.planFile))
+		}
+		set, err := g.loadManifests(args)
+		if err != nil {
+			return nil, err
+		}
+		if set.Digest != p.ManifestDigest {
+			return nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
+				f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
+		}
+		m, err := g.manifests(set)
+		if err != nil {
+			return nil, err
+		}
+		if err := plan.Bind(p, m); err != nil {
+			return nil, withCode(exitError1, fmt.Errorf("%s: %w", f.planFile, err))
 		}
 		var ids, envs []string
 		for _, tp := range p.Targets {

@@ -215,7 +215,7 @@ func TestApplyCommandSavedPlan(t *testing.T) {
 		path := e.savePlan(t)
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
-		code, stdout, stderr := e.run(cancelled, "", "apply", "--plan", path, "--endpoint", e.url, "--auto-approve")
+		code, stdout, stderr := e.run(cancelled, "", "apply", "--plan", path, e.dir, "--endpoint", e.url, "--auto-approve")
 		if code != exitError1 || !strings.Contains(stderr, "interrupted") || !strings.Contains(stdout, "Apply: 0 created") {
 			t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 		}
@@ -226,14 +226,25 @@ func TestApplyCommandSavedPlan(t *testing.T) {
 }
 
 func TestApplyCommandSafetyGuard(t *testing.T) {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion, Targets: []plan.TargetPlan{{
-		Kind: highlevel.TargetKind, ID: "loc1", TokenEnv: "HL_TOKEN_CLI",
+	// The manifests do not prune; the plan file says the location does and
+	// deletes an agent: safety settings come from the manifests.
+	dir := t.TempDir()
+	manifest := strings.Replace(strings.Replace(applyTestManifest, "MODE", "off", 1), applyTestLocation, "loc1", 1)
+	if err := os.WriteFile(filepath.Join(dir, "loc.yaml"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := spec.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, ManifestDigest: set.Digest, Targets: []plan.TargetPlan{{
+		Kind: highlevel.TargetKind, ID: "loc1", TokenEnv: "HL_TOKEN_CLI", Prune: true,
 		Changes: []plan.Change{{Op: plan.OpDelete, Kind: highlevel.KindAgent, Key: plan.Key{{Kind: highlevel.KindAgent, Name: "Old"}},
 			ID: "a1", Reason: "undeclared"}},
 	}}}
 	path := writePlanFile(t, p)
 	e := &applyEnv{token: "pit-never-used"}
-	code, stdout, stderr := e.run(context.Background(), "", "apply", "--plan", path, "--endpoint", "http://127.0.0.1:1", "--auto-approve")
+	code, stdout, stderr := e.run(context.Background(), "", "apply", "--plan", path, dir, "--endpoint", "http://127.0.0.1:1", "--auto-approve")
 	if code != exitSafety || !strings.Contains(stderr, "prune") {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}

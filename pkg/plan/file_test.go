@@ -18,6 +18,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				Reason: "settings differ", Fingerprint: "ff", DependsOn: []int{0}},
 		}}},
 	}
+	if err := p.Seal(); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if err := Save(&buf, p); err != nil {
 		t.Fatal(err)
@@ -47,5 +50,35 @@ func TestLoadRefuses(t *testing.T) {
 				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadRefusesAnEditedPlan: a saved plan is bound to its content; a
+// value edited in the file (a payload, a prune flag, an id) is refused.
+func TestLoadRefusesAnEditedPlan(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion, ToolVersion: "t", ManifestDigest: "m",
+		Targets: []TargetPlan{{Kind: "location", ID: "loc1", TokenEnv: "T", Changes: []Change{
+			{Op: OpUpdate, Kind: "agent", Key: Key{{Kind: "agent", Name: "A"}}, ID: "id1",
+				After: map[string]any{"mode": "auto-pilot"}, Reason: "r"}}}}}
+	var buf bytes.Buffer
+	if err := Save(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.String()
+	if _, err := Load(strings.NewReader(good)); err != nil {
+		t.Fatalf("the saved plan: %v", err)
+	}
+	for _, edit := range [][2]string{
+		{`"mode": "auto-pilot"`, `"mode": "off"`},
+		{`"prune": false`, `"prune": true`},
+		{`"id": "id1"`, `"id": "id2"`},
+	} {
+		bad := strings.Replace(good, edit[0], edit[1], 1)
+		if bad == good {
+			t.Fatalf("fixture lacks %s", edit[0])
+		}
+		if _, err := Load(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "changed after the plan was made") {
+			t.Errorf("edit %s → %s: error %v", edit[0], edit[1], err)
+		}
 	}
 }

@@ -95,6 +95,9 @@ func Make(ctx context.Context, m *Manifests, connect Connector, opts Options) (*
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
+	if err := p.Seal(); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
 	return p, nil
 }
 

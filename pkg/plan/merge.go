@@ -53,6 +53,9 @@ func Merge(plans ...*Plan) (*Plan, error) {
 	if len(plans) > 1 {
 		out.Shard = ""
 	}
+	if err := out.Seal(); err != nil {
+		return nil, fmt.Errorf("merge plans: %w", err)
+	}
 	return &out, nil
 }
 

@@ -35,6 +35,9 @@ type Plan struct {
 	// anything. BaselineDigest is their digest.
 	Baseline       bool   `json:"baseline,omitempty"`
 	BaselineDigest string `json:"baselineDigest,omitempty"`
+	// Digest is the SHA-256 of the plan's JSON form without it (see Seal):
+	// a saved plan is bound to its content.
+	Digest string `json:"digest"`
 }
 
 // TargetPlan is the plan of one target. Its JSON form names the id by the
