@@ -73,8 +73,9 @@ func (l *targetRun) preflight(ctx context.Context) ([]string, error) {
 
 // reads are the List and Get calls the pre-flight needs: every object a
 // change was computed from (by Get when its kind has one, else in its
-// parent's list), the lists creates must not find their names in, and the
-// lists of the objects payloads reference (to resolve their names).
+// parent's list), the lists creates must not find their names in, the
+// lists of the objects payloads reference (to resolve their names), and
+// every object the plan read without changing it (TargetPlan.Reads).
 func (l *targetRun) reads() ([]listKey, []getKey) {
 	var lists []listKey
 	var gets []getKey
@@ -132,6 +133,20 @@ func (l *targetRun) reads() ([]listKey, []getKey) {
 			case scope.Equal(c.ParentKey()) && c.ParentID != "":
 				list(rk.Name, c.ParentID)
 			}
+		}
+	}
+	for _, rd := range l.tp.Reads {
+		k := provider.KindNamed(l.prov, rd.Kind)
+		switch {
+		case k == nil:
+		case k.Get != nil && !k.ReadOnly:
+			if gk := (getKey{k.Name, rd.ID}); !slices.Contains(gets, gk) {
+				gets = append(gets, gk)
+			}
+		case k.Parent == "":
+			list(k.Name, "")
+		case rd.ParentID != "":
+			list(k.Name, rd.ParentID)
 		}
 	}
 	slices.SortFunc(lists, func(a, b listKey) int {
@@ -228,6 +243,32 @@ func (l *targetRun) compare(rd liveReads) []string {
 			case rd.lists[within][i].Fingerprint != c.Fingerprint:
 				add("%s (id %s) changed since the plan was made", obj, c.ID)
 			}
+		}
+	}
+	for _, read := range l.tp.Reads {
+		k := provider.KindNamed(l.prov, read.Kind)
+		if k == nil {
+			continue
+		}
+		obj := read.Kind + " " + read.Key.String()
+		var live *provider.Live
+		if k.Get != nil && !k.ReadOnly {
+			live = rd.gets[getKey{k.Name, read.ID}]
+		} else {
+			lk := listKey{k.Name, ""}
+			if k.Parent != "" {
+				lk.parentID = read.ParentID
+			}
+			i := slices.IndexFunc(rd.lists[lk], func(o *provider.Live) bool { return o.ID == read.ID })
+			if i >= 0 {
+				live = rd.lists[lk][i]
+			}
+		}
+		switch {
+		case live == nil:
+			add("%s (id %s), which the plan refers to, was deleted since the plan was made", obj, read.ID)
+		case read.Fingerprint != "" && live.Fingerprint != read.Fingerprint:
+			add("%s (id %s), which the plan refers to, changed since the plan was made", obj, read.ID)
 		}
 	}
 	return dedupe(moved)

@@ -45,6 +45,9 @@ func (r *resolver) seedFromPlan(tp *plan.TargetPlan) {
 			r.ids[objectKey(kind, plan.Key{{Kind: kind, Name: name}})] = id
 		}
 	}
+	for _, rd := range tp.Reads {
+		r.ids[objectKey(rd.Kind, rd.Key)] = rd.ID
+	}
 	for _, c := range tp.Changes {
 		if pk := c.ParentKey(); c.ParentID != "" && len(pk) > 0 {
 			r.ids[objectKey(pk[len(pk)-1].Kind, pk)] = c.ParentID

@@ -269,6 +269,9 @@ func (r Read) MarshalJSON() ([]byte, error) {
 		w.Field(p.Kind, p.Name)
 	}
 	w.Field("id", r.ID)
+	if r.ParentID != "" && len(r.Key) > 1 {
+		w.Field(r.Key[len(r.Key)-2].Kind+"Id", r.ParentID)
+	}
 	if r.Fingerprint != "" {
 		w.Field("fingerprint", r.Fingerprint)
 	}
@@ -288,12 +291,16 @@ func (r *Read) UnmarshalJSON(data []byte) error {
 		case "fingerprint":
 			return json.Unmarshal(raw, &out.Fingerprint)
 		}
-		if !isKindName(name) {
+		if !isKindName(strings.TrimSuffix(name, "Id")) {
 			return fmt.Errorf("unknown field %q", name)
 		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return fmt.Errorf("field %s: want a string", name)
+		}
+		if strings.HasSuffix(name, "Id") {
+			out.ParentID = s
+			return nil
 		}
 		out.Key = append(out.Key, KeyPart{Kind: name, Name: s})
 		return nil

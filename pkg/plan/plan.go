@@ -76,11 +76,16 @@ type TargetPlan struct {
 	LiveObjects int
 }
 
-// Read is one live object a plan depends on without changing it.
+// Read is one live object a plan depends on without changing it: an object
+// a reference names (a lookup's workflow, another agent a transfer names).
+// Apply re-reads it and refuses the target when it moved.
 type Read struct {
-	Kind        string
-	Key         Key
-	ID          string
+	Kind string
+	Key  Key
+	ID   string
+	// ParentID is the live id of the object's parent, for a child kind.
+	// JSON: "<parentKind>Id".
+	ParentID    string
 	Fingerprint string
 }
 

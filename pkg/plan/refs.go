@@ -309,3 +309,107 @@ func fillRefs(t *refTable, owner map[string][]string) {
 		t.fate[name] = ""
 	}
 }
+
+// noteReferences records, as reads, the live objects the planned payloads
+// reference that the plan does not change itself (another agent a
+// transfer names): apply re-reads them, so a hand edit between plan and
+// apply (a renamed transfer target) makes the target stale instead of
+// sending a reference to the wrong object.
+func (r *targetRun) noteReferences(changes []Change) {
+	changed := map[string]bool{} // kind + key of objects the plan makes or changes
+	for _, c := range changes {
+		if c.Named() && c.Op != OpDelete && c.Op != OpReport {
+			changed[c.Kind+"\x00"+c.Key.String()] = true
+		}
+	}
+	for _, c := range changes {
+		if c.Op == OpDelete || c.Op == OpReport {
+			continue
+		}
+		k := r.kindOrNil(c.Kind)
+		if k == nil || k.Refs == nil {
+			continue
+		}
+		for _, ref := range k.Refs(c.After) {
+			rk := r.kindOrNil(ref.Kind)
+			if rk == nil || rk.ReadOnly {
+				continue // read-only objects are recorded as they resolve
+			}
+			scope, ok := c.Key.Scope(rk)
+			if !ok {
+				continue
+			}
+			for _, name := range refNamesAt(c.After, ref.Path) {
+				key := scope.Child(rk.Name, name)
+				if changed[rk.Name+"\x00"+key.String()] {
+					continue
+				}
+				if l, parentID := r.liveNamed(rk, scope, name); l != nil {
+					r.noteLive(rk, key, l, parentID)
+				}
+			}
+		}
+	}
+}
+
+// liveNamed returns the one live object of kind rk under scope that a
+// reference name means (a declared object by its declared name, else an
+// undeclared one by its live name), and its parent's live id.
+func (r *targetRun) liveNamed(rk *provider.Kind, scope Key, name string) (*provider.Live, string) {
+	if rk.Parent == "" {
+		for _, g := range r.tops {
+			if g.kind != rk {
+				continue
+			}
+			for _, n := range g.declared {
+				if n.desired.Name == name {
+					return n.live, ""
+				}
+			}
+			var found *provider.Live
+			for _, n := range g.pruned {
+				if n.live.Name == name {
+					found = n.live
+				}
+			}
+			for _, l := range g.reported {
+				if l.Name == name {
+					if found != nil {
+						return nil, "" // ambiguous: kept as an id in the plan
+					}
+					found = l
+				}
+			}
+			return found, ""
+		}
+		return nil, ""
+	}
+	for _, g := range r.tops {
+		for _, n := range g.declared {
+			if !n.key.Equal(scope) || n.live == nil {
+				continue
+			}
+			var found *provider.Live
+			for _, l := range n.children[rk.Name] {
+				if l.Name == name {
+					if found != nil {
+						return nil, ""
+					}
+					found = l
+				}
+			}
+			return found, n.live.ID
+		}
+	}
+	return nil, ""
+}
+
+// noteLive records a live object the plan depends on.
+func (r *targetRun) noteLive(k *provider.Kind, key Key, l *provider.Live, parentID string) {
+	for _, rd := range r.reads {
+		if rd.Kind == k.Name && rd.ID == l.ID {
+			return
+		}
+	}
+	r.reads = append(r.reads, Read{Kind: k.Name, Key: key, ID: l.ID, ParentID: parentID, Fingerprint: l.Fingerprint})
+}

@@ -128,6 +128,7 @@ func planTarget(ctx context.Context, tp *TargetPlan, t, base *provider.Target, p
 		return err
 	}
 	tp.Changes = r.order(changes)
+	r.noteReferences(tp.Changes)
 	sortReads(r.reads)
 	tp.Reads = r.reads
 	for _, g := range r.tops {

@@ -379,3 +379,50 @@ func TestE2EPinnedTwinOwnsItsNameForReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestE2ERenamedReferenceTargetIsStale is issue 15's staleness gap: the plan
+// only reads the agent a new transfer names; renamed by hand before apply,
+// the name would now point at the wrong agent. Apply re-reads every object
+// a change refers to and refuses the location as stale, naming it.
+func TestE2ERenamedReferenceTargetIsStale(t *testing.T) {
+	sb := newSandbox(t, sim.Options{})
+	set := genSet("stale", 1, 2)
+	sb.mint(set)
+	requireApplied(t, apply.Apply(context.Background(), sb.plan(t, set), sb.writers, apply.Options{}))
+
+	set.Locations[0].Agents = append(set.Locations[0].Agents, genAgent("Agent 2", "Agent 0"))
+	p := sb.plan(t, set)
+	var target sim.AgentState
+	for _, a := range sb.s.AgentsOf("stale0000") {
+		if a.Name == "Agent 0" {
+			target = a
+		}
+	}
+	found := false
+	for _, rd := range p.Targets[0].Reads {
+		found = found || (rd.Kind == highlevel.KindAgent && rd.ID == target.ID)
+	}
+	if !found {
+		t.Fatalf("the plan does not record the transfer target it reads: %+v", p.Targets[0].Reads)
+	}
+	// Renamed by hand after the plan.
+	w := sb.client.Location("stale0000", sb.token("stale0000"))
+	live, err := w.GetAgent(context.Background(), target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.AgentSettings.Name = "Agent 0 (old)"
+	if _, err := w.UpdateAgent(context.Background(), target.ID, live.AgentSettings); err != nil {
+		t.Fatal(err)
+	}
+	before := len(sb.s.AgentsOf("stale0000"))
+	r := apply.Apply(context.Background(), p, sb.writers, apply.Options{})
+	l := r.Targets[0]
+	want := `agent "Agent 0" (id ` + target.ID + `), which the plan refers to, changed since the plan was made`
+	if l.Outcome != apply.TargetStale || !strings.Contains(l.Error, want) {
+		t.Fatalf("outcome %s: %s\nwant stale with %q", l.Outcome, l.Error, want)
+	}
+	if n := len(sb.s.AgentsOf("stale0000")); n != before {
+		t.Errorf("agents %d, want %d: a stale location writes nothing", n, before)
+	}
+}
