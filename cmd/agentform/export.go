@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/agentform/agentform/internal/atomicfile"
+	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/export"
 	"github.com/agentform/agentform/pkg/spec"
 )
@@ -82,6 +84,9 @@ scope.`,
 			if all && outDir == "" {
 				return errors.New("--all needs --out DIR")
 			}
+			if all && cmd.Flags().Changed("token-env") {
+				return errors.New("--token-env does not apply to --all: its tokens are minted from the agency credential")
+			}
 			if company != "" && !all {
 				return errors.New("--company names the sandbox company of --all")
 			}
@@ -113,18 +118,11 @@ scope.`,
 			// Sub-accounts of --all: their names, and the files named after them.
 			var subNames, subFiles map[string]string
 			if all {
-				companyID, subs, err := g.subAccounts(ctx, client, company)
-				if err != nil {
+				var more []exportTarget
+				if more, subNames, subFiles, err = g.exportAllTargets(ctx, client, company); err != nil {
 					return err
 				}
-				if len(subs) == 0 {
-					return fmt.Errorf("company %s lists no sub-accounts: nothing to export", companyID)
-				}
-				subNames, subFiles = map[string]string{}, export.FileNames(subs)
-				for _, sub := range subs {
-					targets = append(targets, exportTarget{id: sub.ID}) // token minted
-					subNames[sub.ID] = sub.Name
-				}
+				targets = append(targets, more...)
 			}
 			ids, envs := make([]string, len(targets)), make([]string, len(targets))
 			for i, t := range targets {
@@ -193,6 +191,24 @@ scope.`,
 	f.BoolVar(&rawIDs, "raw-ids", false, "keep the ids of workflows, calendars, custom fields, users and knowledge bases instead of writing their names")
 	g.addEndpointFlags(cmd)
 	return cmd
+}
+
+// exportAllTargets lists the agency's sub-accounts for export --all: their
+// targets (tokens minted), names and file names, by id.
+func (g *globals) exportAllTargets(ctx context.Context, client *api.Client, company string) (targets []exportTarget, names, files map[string]string, err error) {
+	companyID, subs, err := g.subAccounts(ctx, client, company)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(subs) == 0 {
+		return nil, nil, nil, fmt.Errorf("company %s lists no sub-accounts: nothing to export", companyID)
+	}
+	names = make(map[string]string, len(subs))
+	for _, sub := range subs {
+		targets = append(targets, exportTarget{id: sub.ID})
+		names[sub.ID] = sub.Name
+	}
+	return targets, names, export.FileNames(subs), nil
 }
 
 // readLocationsFile reads "ID [TOKEN_ENV]" lines.

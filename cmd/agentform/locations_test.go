@@ -104,6 +104,7 @@ func TestLocationsAndExportAllErrors(t *testing.T) {
 		{"sandbox company not seeded", nil, []string{"locations", "--sandbox=" + state, "--company", "nope"}, "seed it first"},
 		{"invalid manifest", agency, []string{"locations", "--endpoint", "http://127.0.0.1:1", bad}, "1 problem in the manifests"},
 		{"all with location", agency, []string{"export", "--all", "--location", "x", "--out", dir}, "give no --location or --locations-file with it"},
+		{"all with token env", agency, []string{"export", "--all", "--out", dir, "--token-env", "TOK"}, "--token-env does not apply to --all"},
 		{"all without out", agency, []string{"export", "--all"}, "--all needs --out DIR"},
 		{"company without all", nil, []string{"export", "--sandbox=" + state, "--company", "c", "--location", "x"}, "--company names the sandbox company of --all"},
 		{"all without agency credential", nil, []string{"export", "--all", "--out", dir, "--endpoint", "http://127.0.0.1:1"}, "needs the agency credential"},
@@ -118,5 +119,30 @@ func TestLocationsAndExportAllErrors(t *testing.T) {
 				t.Errorf("the agency token reached the output: %q", r.stdout+r.stderr)
 			}
 		})
+	}
+}
+
+// TestExportAllLocationFailsAlone: with the agency credential, a
+// sub-account whose token cannot be minted (the app is not installed there)
+// fails alone; the others are written.
+func TestExportAllLocationFailsAlone(t *testing.T) {
+	f := newFleetSandbox(t, `companies:
+  - id: compMix
+    locations:
+      - {id: mixOk, name: Open Clinic}
+      - {id: mixNoApp, name: Closed Clinic, installed: false}
+`)
+	out := filepath.Join(f.dir, "out")
+	r := f.run(t, f.agencyEnv(t, "compMix", "--scope", "readonly"), "export", "--all", "--out", out)
+	if r.code != exitError1 || !strings.Contains(r.stderr, "location mixNoApp: ") || !strings.Contains(r.stderr, "not installed") ||
+		!strings.Contains(r.stderr, "1 of 2 locations could not be exported") {
+		t.Fatalf("exit %d, want 1 naming mixNoApp's missing app\n%s", r.code, r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.yaml"))
+	if len(files) != 1 || filepath.Base(files[0]) != "open-clinic.yaml" {
+		t.Errorf("files %v, want open-clinic.yaml only", files)
+	}
+	if c := f.counts(); c.mints != 2 || c.writes != 0 {
+		t.Errorf("%d mints, %d writes; want 2 and 0", c.mints, c.writes)
 	}
 }
