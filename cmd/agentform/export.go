@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,8 +14,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/agentform/agentform/internal/atomicfile"
+	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/export"
-	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -36,9 +37,12 @@ func newExportCmd(g *globals) *cobra.Command {
 		outDir        string
 		tokenEnv      string
 		parallelism   int
+		all           bool
+		company       string
+		rawIDs        bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export --location ID [--location ID...] [--out DIR]",
+		Use:   "export (--location ID... | --locations-file FILE | --all) [--out DIR]",
 		Short: "Write manifests from the live state of locations (adopt what exists)",
 		Long: `export reads every agent, action and follow-up setting of the named locations
 and writes one manifest per location. A plan on the result shows no changes.
@@ -48,15 +52,43 @@ by --token-env; the token decides the location, so one --location per run.
 For many locations use a --locations-file: one location id per line, followed
 by the name of the variable holding that location's token (default
 --token-env); blank lines and lines starting with # are ignored. Locations
-whose variables hold the same token are refused.`,
+whose variables hold the same token are refused.
+
+--all exports every sub-account of the agency (HIGHLEVEL_AGENCY_TOKEN and
+HIGHLEVEL_COMPANY_ID; with --sandbox, the seeded company named by --company or
+HIGHLEVEL_COMPANY_ID), with tokens minted from the agency credential: the
+manifests declare no tokenEnv, location.name is the sub-account's name, and
+each file is named after it (lower case, letters and digits joined by "-";
+sub-accounts whose names give the same file name get their id appended).
+
+Every agent is pinned to its live id (id:). The ids of workflows, calendars,
+custom fields, users and knowledge bases that actions and agents hold are
+written as names ({name: ...}; a user as {email: ...} when names repeat)
+wherever exactly one object of the location has that name; the lists are
+read only for kinds the agents hold ids of. --raw-ids keeps the ids. A token
+that may not read a list keeps that kind's ids, with a warning naming the
+scope.`,
 		Example: `  HIGHLEVEL_TOKEN=... agentform export --location ve9EPM428h8vShlRW1KT --out locations/
   agentform export --locations-file fleet.txt --out locations/   # lines: "<id> HL_TOKEN_<NAME>"
+  agentform export --all --out locations/                       # every sub-account, agency credential
   agentform export --sandbox --location ve9EPM428h8vShlRW1KT`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g.readOnly = true
 			if !envNamePattern.MatchString(tokenEnv) {
 				return errTokenEnvName
+			}
+			if all && (len(locations) > 0 || locationsFile != "") {
+				return errors.New("--all exports every sub-account of the agency: give no --location or --locations-file with it")
+			}
+			if all && outDir == "" {
+				return errors.New("--all needs --out DIR")
+			}
+			if all && cmd.Flags().Changed("token-env") {
+				return errors.New("--token-env does not apply to --all: its tokens are minted from the agency credential")
+			}
+			if company != "" && !all {
+				return errors.New("--company names the sandbox company of --all")
 			}
 			targets := make([]exportTarget, 0, len(locations))
 			for _, id := range locations {
@@ -69,8 +101,8 @@ whose variables hold the same token are refused.`,
 				}
 				targets = append(targets, more...)
 			}
-			if len(targets) == 0 {
-				return fmt.Errorf("name at least one location with --location or --locations-file")
+			if len(targets) == 0 && !all {
+				return fmt.Errorf("name at least one location with --location, --locations-file or --all")
 			}
 			if len(targets) > 1 && outDir == "" {
 				return fmt.Errorf("exporting %d locations needs --out DIR", len(targets))
@@ -82,16 +114,27 @@ whose variables hold the same token are refused.`,
 			if err != nil {
 				return err
 			}
-			locs := make([]highlevel.Binding, len(targets))
-			for i, t := range targets {
-				locs[i] = highlevel.Binding{Location: t.id, Env: t.tokenEnv}
+			ctx := cmd.Context()
+			// Sub-accounts of --all: their names, and the files named after them.
+			var subNames, subFiles map[string]string
+			if all {
+				var more []exportTarget
+				if more, subNames, subFiles, err = g.exportAllTargets(ctx, client, company); err != nil {
+					return err
+				}
+				targets = append(targets, more...)
 			}
-			g.reserveTokens(locs)
+			ids, envs := make([]string, len(targets)), make([]string, len(targets))
+			for i, t := range targets {
+				ids[i], envs[i] = t.id, t.tokenEnv
+			}
+			if err := g.prepareLocations(ctx, client, ids, envs); err != nil {
+				return err
+			}
 			results := make([]*export.Result, len(targets))
 			errs := make([]error, len(targets))
 			group := errgroup.Group{}
 			group.SetLimit(max(parallelism, 1))
-			ctx := cmd.Context()
 			for i, t := range targets {
 				group.Go(func() error {
 					loc, err := g.location(ctx, client, t.id, t.tokenEnv)
@@ -100,7 +143,8 @@ whose variables hold the same token are refused.`,
 						return nil
 					}
 					schema := "../schemas/location.schema.json"
-					results[i], errs[i] = export.Location(ctx, loc, export.Options{LocationID: t.id, TokenEnv: t.tokenEnv, SchemaPath: schema})
+					results[i], errs[i] = export.Location(ctx, loc, export.Options{LocationID: t.id, Name: subNames[t.id],
+						TokenEnv: t.tokenEnv, SchemaPath: schema, RawIDs: rawIDs})
 					return nil
 				})
 			}
@@ -121,10 +165,14 @@ whose variables hold the same token are refused.`,
 					}
 					continue
 				}
-				if err := writeFileAtomic(filepath.Join(outDir, t.id+".yaml"), results[i].YAML); err != nil {
+				file := t.id + ".yaml"
+				if f, ok := subFiles[t.id]; ok {
+					file = f
+				}
+				if err := writeFileAtomic(filepath.Join(outDir, file), results[i].YAML); err != nil {
 					return err
 				}
-				fmt.Fprintf(g.stderr, "wrote %s\n", filepath.Join(outDir, t.id+".yaml"))
+				fmt.Fprintf(g.stderr, "wrote %s\n", filepath.Join(outDir, file))
 			}
 			if failed > 0 {
 				return withCode(exitError1, fmt.Errorf("%d of %d locations could not be exported", failed, len(targets)))
@@ -135,11 +183,32 @@ whose variables hold the same token are refused.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&locations, "location", nil, "location id to export (repeatable)")
 	f.StringVar(&locationsFile, "locations-file", "", "file with one location id per line (optionally followed by its token variable)")
-	f.StringVar(&outDir, "out", "", "folder to write <location id>.yaml files into (default: standard output, one location only)")
+	f.StringVar(&outDir, "out", "", "folder to write <location id>.yaml files (with --all, <sub-account name>.yaml) into (default: standard output, one location only)")
 	f.StringVar(&tokenEnv, "token-env", spec.DefaultTokenEnv, "environment variable holding the token of the --location locations")
 	f.IntVar(&parallelism, "parallelism", 16, "locations exported at once")
+	f.BoolVar(&all, "all", false, "export every sub-account of the agency (agency credential; needs --out)")
+	f.StringVar(&company, "company", "", "with --sandbox --all: the sandbox company (default HIGHLEVEL_COMPANY_ID)")
+	f.BoolVar(&rawIDs, "raw-ids", false, "keep the ids of workflows, calendars, custom fields, users and knowledge bases instead of writing their names")
 	g.addEndpointFlags(cmd)
 	return cmd
+}
+
+// exportAllTargets lists the agency's sub-accounts for export --all: their
+// targets (tokens minted), names and file names, by id.
+func (g *globals) exportAllTargets(ctx context.Context, client *api.Client, company string) (targets []exportTarget, names, files map[string]string, err error) {
+	companyID, subs, err := g.subAccounts(ctx, client, company)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(subs) == 0 {
+		return nil, nil, nil, fmt.Errorf("company %s lists no sub-accounts: nothing to export", companyID)
+	}
+	names = make(map[string]string, len(subs))
+	for _, sub := range subs {
+		targets = append(targets, exportTarget{id: sub.ID})
+		names[sub.ID] = sub.Name
+	}
+	return targets, names, export.FileNames(subs), nil
 }
 
 // readLocationsFile reads "ID [TOKEN_ENV]" lines.

@@ -69,6 +69,31 @@ func generatedManifest(loc string, n int) string {
 	return b.String()
 }
 
+// generatedSeed is a sandbox seed of the objects generatedManifest's n
+// locations with up to agents agents refer to by id.
+func generatedSeed(n, agents int) string {
+	var b strings.Builder
+	b.WriteString("companies:\n  - id: compGen\n    locations:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "      - id: gen%017d\n        name: Generated %d\n", i, i)
+		b.WriteString("        customFields: [{id: email, name: Email, fieldKey: contact.email}]\n")
+		b.WriteString("        knowledgeBases: [{id: kb-common, name: Common}")
+		for a := range agents {
+			fmt.Fprintf(&b, ", {id: kb-%d, name: Knowledge %d}", a, a)
+		}
+		b.WriteString("]\n        workflows: [")
+		for a := range agents {
+			fmt.Fprintf(&b, "{id: wf-%d, name: Flow %d}, ", a, a)
+		}
+		b.WriteString("]\n        calendars: [")
+		for a := range agents {
+			fmt.Fprintf(&b, "{id: cal-%d, name: Calendar %d}, ", a, a)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}
+
 // TestExportRoundTripGenerated: generated locations are applied, exported and
 // planned again from the export: no changes.
 func TestExportRoundTripGenerated(t *testing.T) {
@@ -85,6 +110,12 @@ func TestExportRoundTripGenerated(t *testing.T) {
 			t.Fatal(err)
 		}
 		fleet = append(fleet, loc+" HL_TOKEN_"+strings.ToUpper(loc))
+	}
+	// The locations' workflows, calendars, custom field and knowledge bases
+	// (--sandbox loads the seed above the manifests), so that export
+	// writes their names.
+	if err := os.WriteFile(filepath.Join(dir, "sandbox-seed.yaml"), []byte(generatedSeed(6, 5)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	env := map[string]string{}
 	if r := runCLI(t, env, "validate", manifests); r.code != 0 {
@@ -103,6 +134,15 @@ func TestExportRoundTripGenerated(t *testing.T) {
 	}
 	if r := runCLI(t, env, "validate", out); r.code != 0 {
 		t.Fatalf("exported manifests are invalid:\n%s", r.stdout)
+	}
+	first, err := os.ReadFile(filepath.Join(out, "gen00000000000000000.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"workflowIds: [{name: Flow 0}]", "{name: Common}", "calendarId: {name: Calendar 1}", "contactFieldId: {name: Email}", "\n    id: "} {
+		if !strings.Contains(string(first), want) {
+			t.Errorf("export lacks %q (names instead of ids, pinned agents):\n%s", want, first)
+		}
 	}
 	if r := runCLI(t, env, "plan", sandbox, "--detailed-exitcode", out); r.code != 0 {
 		t.Fatalf("plan of the export: exit %d, want 0 (no changes)\n%s\n%s", r.code, r.stdout, r.stderr)

@@ -1,6 +1,13 @@
 // Package export turns the live state of a location into a manifest: the way
 // to adopt a location that was configured by hand. A manifest written by
 // Location plans with no changes against the state it was read from.
+//
+// The manifest pins every agent to its live id (`id:`), names the agents
+// that actions transfer to, and names the location's workflows, calendars,
+// custom fields, users and knowledge bases that actions and agents hold by
+// id ({name: ...}; a user by {email: ...} when names repeat), wherever an id
+// is the only object with its name (see names.go). Lookup lists are read
+// only for kinds whose ids the agents hold, once each per location.
 package export
 
 import (
@@ -20,17 +27,27 @@ import (
 	"github.com/agentform/agentform/pkg/spec"
 )
 
-// Reader is what export needs from the API, the planner's reads;
-// *api.Location implements it.
-type Reader = highlevel.Reader
+// Reader is what export needs from the API: the planner's reads of agents
+// and actions, and the lookup lists; *api.Location implements it.
+type Reader interface {
+	highlevel.Reader
+	highlevel.Lookups
+}
+
+var _ Reader = (*api.Location)(nil)
 
 // Options describe the location being exported.
 type Options struct {
 	LocationID string
-	Name       string // for humans; defaults to the location id
-	TokenEnv   string // the manifest's tokenEnv (default spec.DefaultTokenEnv)
+	Name       string // location.name, for humans; defaults to the location id
+	// TokenEnv is the manifest's tokenEnv; "" declares none (agency mode
+	// then mints the location's token from the agency credential).
+	TokenEnv string
 	// SchemaPath is written in the yaml-language-server comment on top.
 	SchemaPath string
+	// RawIDs keeps the ids of workflows, calendars, custom fields, users and
+	// knowledge bases as they are, reading no lookup list.
+	RawIDs bool
 }
 
 // Result is one exported manifest.
@@ -77,7 +94,7 @@ func Location(ctx context.Context, r Reader, opts Options) (*Result, error) {
 		}
 	}
 	res := &Result{}
-	agents := &yaml.Node{Kind: yaml.SequenceNode}
+	read := make([]*liveAgent, 0, len(summaries))
 	for _, s := range summaries {
 		agent, err := r.GetAgent(ctx, s.ID)
 		if err != nil {
@@ -87,10 +104,22 @@ func Location(ctx context.Context, r Reader, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list actions of agent %q (%s): %w", s.Name, s.ID, err)
 		}
-		node, warnings, err := agentNode(agent, actions, names)
+		la, err := decodeAgent(agent, actions)
 		if err != nil {
 			return nil, fmt.Errorf("agent %q (%s): %w", s.Name, s.ID, err)
 		}
+		read = append(read, la)
+	}
+	if !opts.RawIDs {
+		warnings, err := nameLookups(ctx, r, read)
+		if err != nil {
+			return nil, fmt.Errorf("location %s: %w", opts.LocationID, err)
+		}
+		res.Warnings = append(res.Warnings, warnings...)
+	}
+	agents := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, la := range read {
+		node, warnings := agentNode(la, names)
 		res.Warnings = append(res.Warnings, warnings...)
 		agents.Content = append(agents.Content, node)
 	}
@@ -117,15 +146,13 @@ func locationNode(opts Options, agents *yaml.Node) *yaml.Node {
 	if name == "" {
 		name = opts.LocationID
 	}
-	tokenEnv := opts.TokenEnv
-	if tokenEnv == "" {
-		tokenEnv = spec.DefaultTokenEnv
-	}
 	loc := mapping(
 		"id", str(opts.LocationID),
-		"name", str(name),
-		"tokenEnv", str(tokenEnv),
+		"name", text(name),
 	)
+	if opts.TokenEnv != "" {
+		loc.Content = append(loc.Content, str("tokenEnv"), str(opts.TokenEnv))
+	}
 	return mapping(
 		"apiVersion", str(spec.APIVersion),
 		"kind", str(spec.KindLocation),
@@ -135,15 +162,55 @@ func locationNode(opts Options, agents *yaml.Node) *yaml.Node {
 	)
 }
 
-// agentNode renders one agent with its actions and follow-up block.
-func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) (*yaml.Node, []string, error) {
+// liveAgent is one live agent as export works on it: its settings and its
+// actions' details in JSON types, which nameLookups rewrites in place.
+type liveAgent struct {
+	agent    *api.Agent
+	settings map[string]any
+	actions  []liveAction // sorted by name
+}
+
+// liveAction is one live action with its details decoded.
+type liveAction struct {
+	action  api.Action
+	details map[string]any
+}
+
+// decodeAgent decodes an agent's settings and its actions' details, and
+// refuses names a manifest cannot hold.
+func decodeAgent(agent *api.Agent, actions []api.Action) (*liveAgent, error) {
 	settings, err := toMap(agent.AgentSettings)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	node := mapping("name", text(agent.Name))
+	la := &liveAgent{agent: agent, settings: settings}
+	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Name < actions[j].Name })
+	for _, a := range actions {
+		if problem := spec.NameProblem(a.Name); problem != "" {
+			return nil, fmt.Errorf("action %q (%s): %s; rename it in HighLevel first", a.Name, a.ID, problem)
+		}
+		details := map[string]any{}
+		if len(a.Details) > 0 {
+			if err := json.Unmarshal(a.Details, &details); err != nil {
+				return nil, fmt.Errorf("action %q: decode details: %w", a.Name, err)
+			}
+			if details == nil {
+				details = map[string]any{}
+			}
+		}
+		delete(details, "actionId") // server-owned
+		la.actions = append(la.actions, liveAction{action: a, details: details})
+	}
+	return la, nil
+}
+
+// agentNode renders one agent, pinned to its live id, with its actions and
+// follow-up block. names maps the location's agent ids to their names.
+func agentNode(la *liveAgent, names map[string]string) (*yaml.Node, []string) {
+	agent := la.agent
+	node := mapping("name", text(agent.Name), "id", str(agent.ID))
 	for _, key := range agentFieldOrder {
-		v, ok := settings[key]
+		v, ok := la.settings[key]
 		if !ok {
 			continue
 		}
@@ -152,7 +219,6 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 		}
 		node.Content = append(node.Content, str(key), valueNode(key, v))
 	}
-	sort.SliceStable(actions, func(i, j int) bool { return actions[i].Name < actions[j].Name })
 	list := &yaml.Node{Kind: yaml.SequenceNode}
 	var warnings []string
 	type followup struct {
@@ -160,17 +226,8 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 		actions  []string
 	}
 	var groups []*followup
-	for _, a := range actions {
-		if problem := spec.NameProblem(a.Name); problem != "" {
-			return nil, nil, fmt.Errorf("action %q (%s): %s; rename it in HighLevel first", a.Name, a.ID, problem)
-		}
-		var details map[string]any
-		if len(a.Details) > 0 {
-			if err := json.Unmarshal(a.Details, &details); err != nil {
-				return nil, nil, fmt.Errorf("action %q: decode details: %w", a.Name, err)
-			}
-		}
-		delete(details, "actionId") // server-owned
+	for _, act := range la.actions {
+		a, details := act.action, act.details
 		if ref, ok := api.AgentReferenceKey(a.Type); ok {
 			if id, ok := details[ref].(string); ok && id != "" {
 				if name, known := names[id]; known {
@@ -216,7 +273,7 @@ func agentNode(agent *api.Agent, actions []api.Action, names map[string]string) 
 		}
 		node.Content = append(node.Content, str("followup"), fu)
 	}
-	return node, warnings, nil
+	return node, warnings
 }
 
 // valueNode renders a JSON value; long or multi-line strings become literal
@@ -238,11 +295,17 @@ func valueNode(key string, v any) *yaml.Node {
 			return scalar(strconv.FormatInt(int64(t), 10), "!!int")
 		}
 		return scalar(strconv.FormatFloat(t, 'g', -1, 64), "!!float")
+	case selector:
+		m := mapping(t.field, text(t.value))
+		m.Style = yaml.FlowStyle
+		return m
 	case []any:
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		flow := true
 		for _, item := range t {
-			if _, isScalar := item.(string); !isScalar {
+			switch item.(type) {
+			case string, selector:
+			default:
 				flow = false
 			}
 			seq.Content = append(seq.Content, valueNode(key, item))

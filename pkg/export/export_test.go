@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -19,6 +20,52 @@ type fakeReader struct {
 	agents  []api.Agent
 	actions map[string][]api.Action
 	err     error
+
+	// The lookup lists, their errors and how often each was read (by
+	// list: "workflows", "calendars", "customFields", "users",
+	// "knowledgeBases").
+	workflows      []api.Workflow
+	calendars      []api.Calendar
+	customFields   []api.CustomField
+	users          []api.User
+	knowledgeBases []api.KnowledgeBase
+	lookupErr      map[string]error
+	mu             sync.Mutex
+	lookupReads    map[string]int
+}
+
+// lookup counts a read of list and returns its items or error.
+func lookup[T any](f *fakeReader, list string, items []T) ([]T, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lookupReads == nil {
+		f.lookupReads = map[string]int{}
+	}
+	f.lookupReads[list]++
+	if err := f.lookupErr[list]; err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+func (f *fakeReader) ListWorkflows(context.Context) ([]api.Workflow, error) {
+	return lookup(f, "workflows", f.workflows)
+}
+
+func (f *fakeReader) ListCalendars(context.Context) ([]api.Calendar, error) {
+	return lookup(f, "calendars", f.calendars)
+}
+
+func (f *fakeReader) ListCustomFields(context.Context) ([]api.CustomField, error) {
+	return lookup(f, "customFields", f.customFields)
+}
+
+func (f *fakeReader) ListUsers(context.Context) ([]api.User, error) {
+	return lookup(f, "users", f.users)
+}
+
+func (f *fakeReader) ListKnowledgeBases(context.Context) ([]api.KnowledgeBase, error) {
+	return lookup(f, "knowledgeBases", f.knowledgeBases)
 }
 
 func (f *fakeReader) AllAgents(ctx context.Context) ([]api.AgentSummary, error) {
@@ -78,6 +125,7 @@ func TestLocation(t *testing.T) {
 					"triggerWorkflow": false, "sleepAfterBooking": false, "transferBot": false, "rescheduleEnabled": false, "cancelEnabled": false})},
 			},
 		},
+		calendars: []api.Calendar{{ID: "cal", Name: "Cleanings"}},
 	}
 	res, err := Location(context.Background(), r, Options{LocationID: "loc1", TokenEnv: "TOK", SchemaPath: "../schemas/location.schema.json"})
 	if err != nil {
