@@ -36,9 +36,11 @@ func newExportCmd(g *globals) *cobra.Command {
 		outDir        string
 		tokenEnv      string
 		parallelism   int
+		krosAI        bool
+		account       string
 	)
 	cmd := &cobra.Command{
-		Use:   "export --location ID [--location ID...] [--out DIR]",
+		Use:   "export --location ID [--location ID...] [--out DIR] | export --krosai [--token-env VAR] [--account NAME] [--out DIR]",
 		Short: "Write manifests from the live state of locations (adopt what exists)",
 		Long: `export reads every agent, action and follow-up setting of the named locations
 and writes one manifest per location. A plan on the result shows no changes.
@@ -48,12 +50,25 @@ by --token-env; the token decides the location, so one --location per run.
 For many locations use a --locations-file: one location id per line, followed
 by the name of the variable holding that location's token (default
 --token-env); blank lines and lines starting with # are ignored. Locations
-whose variables hold the same token are refused.`,
+whose variables hold the same token are refused.
+
+With --krosai it exports the KrosAI account whose API key is in --token-env
+(default KROSAI_API_KEY) as a KrosAIAccount manifest named after --account:
+knowledge bases, voice agents (knowledge bases by name) and, in comments,
+the documents, whose contents the API cannot download.`,
 		Example: `  HIGHLEVEL_TOKEN=... agentform export --location ve9EPM428h8vShlRW1KT --out locations/
   agentform export --locations-file fleet.txt --out locations/   # lines: "<id> HL_TOKEN_<NAME>"
-  agentform export --sandbox --location ve9EPM428h8vShlRW1KT`,
+  agentform export --sandbox --location ve9EPM428h8vShlRW1KT
+  KROSAI_API_KEY=... agentform export --krosai --account "Acme Voice" --out accounts/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if krosAI || cmd.Flags().Changed("account") {
+				if !krosAI {
+					return errors.New("--account names a KrosAI account: give --krosai too")
+				}
+				return g.runExportKrosAI(cmd.Context(), exportKrosAIFlags{account: account, tokenEnv: tokenEnv, outDir: outDir,
+					tokenEnvSet: cmd.Flags().Changed("token-env"), locations: len(locations) > 0 || locationsFile != ""})
+			}
 			g.readOnly = true
 			if !envNamePattern.MatchString(tokenEnv) {
 				return errTokenEnvName
@@ -138,7 +153,10 @@ whose variables hold the same token are refused.`,
 	f.StringVar(&outDir, "out", "", "folder to write <location id>.yaml files into (default: standard output, one location only)")
 	f.StringVar(&tokenEnv, "token-env", spec.DefaultTokenEnv, "environment variable holding the token of the --location locations")
 	f.IntVar(&parallelism, "parallelism", 16, "locations exported at once")
+	f.BoolVar(&krosAI, "krosai", false, "export the KrosAI account of the API key in --token-env (default KROSAI_API_KEY) instead")
+	f.StringVar(&account, "account", defaultExportAccount, "with --krosai: the account's name in the manifest (and the sandbox account with --sandbox)")
 	g.addEndpointFlags(cmd)
+	g.addKrosAIEndpointFlag(cmd)
 	return cmd
 }
 
