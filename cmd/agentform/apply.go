@@ -14,6 +14,7 @@ import (
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/provider/highlevel"
+	"github.com/agentform/agentform/pkg/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -56,6 +57,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.reportFile, "report", "", "write the apply report as JSON to this file")
 	f.addFlags(fl)
 	g.addEndpointFlags(cmd)
+	g.addKrosAIEndpointFlag(cmd)
 	return cmd
 }
 
@@ -71,7 +73,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	if err != nil {
 		return fmt.Errorf("api client: %w", err)
 	}
-	p, err := g.applyPlan(ctx, client, f, args)
+	p, set, err := g.applyPlan(ctx, client, f, args)
 	if err != nil {
 		return err
 	}
@@ -95,11 +97,7 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	}
 
 	connect := func(ctx context.Context, tp *plan.TargetPlan) (provider.Session, error) {
-		loc, err := g.location(ctx, client, tp.ID, tp.TokenEnv)
-		if err != nil {
-			return nil, err
-		}
-		return loc, nil
+		return g.session(ctx, tp.Kind, tp.ID, tp.TokenEnv, set, true)
 	}
 	opts := apply.Options{Parallelism: f.parallelism}
 	var bar *apply.BarProgress
@@ -125,48 +123,55 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 }
 
 // applyPlan loads the saved plan (checking the manifests' digest when PATHs
-// are given), or plans the manifests at args.
-func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlags, args []string) (*plan.Plan, error) {
+// are given), or plans the manifests at args. It also returns the manifests
+// (nil for a saved plan given alone): KrosAI document uploads read their
+// files.
+func (g *globals) applyPlan(ctx context.Context, client *api.Client, f applyFlags, args []string) (*plan.Plan, *spec.Set, error) {
 	if f.planFile != "" {
 		p, err := loadPlan(f.planFile)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(args) == 0 {
-			return nil, withCode(exitError1, fmt.Errorf("apply --plan %s needs the manifests the plan was made from: agentform apply --plan %s PATH... (a plan file alone is not trusted)",
+			return nil, nil, withCode(exitError1, fmt.Errorf("apply --plan %s needs the manifests the plan was made from: agentform apply --plan %s PATH... (a plan file alone is not trusted)",
 				f.planFile, f.planFile))
 		}
 		set, err := g.loadManifests(args)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if set.Digest != p.ManifestDigest {
-			return nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
+			return nil, nil, withCode(exitError1, fmt.Errorf("%s was made from other manifests than %s (digest %.12s, now %.12s): plan again",
 				f.planFile, strings.Join(args, " "), p.ManifestDigest, set.Digest))
 		}
 		m, err := g.manifests(set)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := plan.Bind(p, m); err != nil {
-			return nil, withCode(exitError1, fmt.Errorf("%s: %w", f.planFile, err))
+			return nil, nil, withCode(exitError1, fmt.Errorf("%s: %w", f.planFile, err))
 		}
-		var ids, envs []string
+		var ids, envs, kinds, allIDs, allEnvs []string
 		for _, tp := range p.Targets {
+			kinds, allIDs, allEnvs = append(kinds, tp.Kind), append(allIDs, tp.ID), append(allEnvs, tp.TokenEnv)
 			if tp.Kind == highlevel.TargetKind {
 				ids, envs = append(ids, tp.ID), append(envs, tp.TokenEnv)
 			}
 		}
-		if err := g.prepareLocations(ctx, client, ids, envs); err != nil {
-			return nil, err
+		if err := g.prepareKrosAI(kinds, allIDs, allEnvs); err != nil {
+			return nil, nil, err
 		}
-		return p, nil
+		if err := g.prepareLocations(ctx, client, ids, envs); err != nil {
+			return nil, nil, err
+		}
+		return p, set, nil
 	}
 	set, err := g.loadManifests(args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return f.makePlan(ctx, g, client, set)
+	p, err := f.makePlan(ctx, g, client, set)
+	return p, set, err
 }
 
 // confirmApply asks for "yes" on a terminal; it refuses when stdin is not one.

@@ -42,6 +42,7 @@ func (g *globals) apiClient() (*api.Client, error) {
 			return nil, err
 		}
 		endpoint = url
+		g.kros.sandboxURL = url // it serves KrosAI's paths too
 	}
 	c, err := api.New(api.Options{BaseURL: endpoint, UserAgent: "agentform/" + version, Logger: g.logger, Redactor: g.secrets})
 	if err != nil {

@@ -40,9 +40,11 @@ func newExportCmd(g *globals) *cobra.Command {
 		all           bool
 		company       string
 		rawIDs        bool
+		krosAI        bool
+		account       string
 	)
 	cmd := &cobra.Command{
-		Use:   "export (--location ID... | --locations-file FILE | --all) [--out DIR]",
+		Use:   "export (--location ID... | --locations-file FILE | --all) [--out DIR] | export --krosai [--token-env VAR] [--account NAME] [--out DIR]",
 		Short: "Write manifests from the live state of locations (adopt what exists)",
 		Long: `export reads every agent, action and follow-up setting of the named locations
 and writes one manifest per location. A plan on the result shows no changes.
@@ -67,13 +69,26 @@ written as names ({name: ...}; a user as {email: ...} when names repeat)
 wherever exactly one object of the location has that name; the lists are
 read only for kinds the agents hold ids of. --raw-ids keeps the ids. A token
 that may not read a list keeps that kind's ids, with a warning naming the
-scope.`,
+scope.
+
+With --krosai it exports the KrosAI account whose API key is in --token-env
+(default KROSAI_API_KEY) as a KrosAIAccount manifest named after --account:
+knowledge bases, voice agents (knowledge bases by name) and, in comments,
+the documents, whose contents the API cannot download.`,
 		Example: `  HIGHLEVEL_TOKEN=... agentform export --location ve9EPM428h8vShlRW1KT --out locations/
   agentform export --locations-file fleet.txt --out locations/   # lines: "<id> HL_TOKEN_<NAME>"
+  agentform export --sandbox --location ve9EPM428h8vShlRW1KT
   agentform export --all --out locations/                       # every sub-account, agency credential
-  agentform export --sandbox --location ve9EPM428h8vShlRW1KT`,
+  KROSAI_API_KEY=... agentform export --krosai --account "Acme Voice" --out accounts/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if krosAI || cmd.Flags().Changed("account") {
+				if !krosAI {
+					return errors.New("--account names a KrosAI account: give --krosai too")
+				}
+				return g.runExportKrosAI(cmd.Context(), exportKrosAIFlags{account: account, tokenEnv: tokenEnv, outDir: outDir,
+					tokenEnvSet: cmd.Flags().Changed("token-env"), locations: len(locations) > 0 || locationsFile != ""})
+			}
 			g.readOnly = true
 			if !envNamePattern.MatchString(tokenEnv) {
 				return errTokenEnvName
@@ -189,7 +204,10 @@ scope.`,
 	f.BoolVar(&all, "all", false, "export every sub-account of the agency (agency credential; needs --out)")
 	f.StringVar(&company, "company", "", "with --sandbox --all: the sandbox company (default HIGHLEVEL_COMPANY_ID)")
 	f.BoolVar(&rawIDs, "raw-ids", false, "keep the ids of workflows, calendars, custom fields, users and knowledge bases instead of writing their names")
+	f.BoolVar(&krosAI, "krosai", false, "export the KrosAI account of the API key in --token-env (default KROSAI_API_KEY) instead")
+	f.StringVar(&account, "account", defaultExportAccount, "with --krosai: the account's name in the manifest (and the sandbox account with --sandbox)")
 	g.addEndpointFlags(cmd)
+	g.addKrosAIEndpointFlag(cmd)
 	return cmd
 }
 

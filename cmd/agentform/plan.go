@@ -48,6 +48,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd.Context(), g, f, args) },
 	}
 	g.addEndpointFlags(cmd)
+	g.addKrosAIEndpointFlag(cmd)
 	fl := cmd.Flags()
 	f.addFlags(fl)
 	fl.StringVar(&f.format, "format", "text", "output format: text, json or markdown")

@@ -80,6 +80,9 @@ type globals struct {
 	// creds are the run's token rules (see credentials).
 	credsOnce sync.Once
 	creds     *highlevel.Credentials
+
+	// kros is the KrosAI side of the run (krosai.go).
+	kros krosaiState
 }
 
 // defaultSandboxState is where --sandbox keeps its state when no file is named.

@@ -14,6 +14,7 @@ import (
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/provider"
 	"github.com/agentform/agentform/pkg/provider/highlevel"
+	"github.com/agentform/agentform/pkg/provider/krosai"
 	"github.com/agentform/agentform/pkg/spec"
 )
 
@@ -74,11 +75,7 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 		return nil, err
 	}
 	connect := func(ctx context.Context, t *provider.Target) (provider.Session, error) {
-		loc, err := g.location(ctx, client, t.ID, t.TokenEnv)
-		if err != nil {
-			return nil, err
-		}
-		return loc, nil
+		return g.session(ctx, t.Kind, t.ID, t.TokenEnv, nil, false)
 	}
 	p, err := plan.Make(ctx, m, connect, opts)
 	if err != nil {
@@ -125,24 +122,33 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// manifests are the targets of every provider that set declares.
+// manifests are the targets of every provider that set declares: HighLevel
+// locations and KrosAI accounts.
 func (g *globals) manifests(set *spec.Set) (*plan.Manifests, error) {
 	targets, err := highlevel.Targets(set, g.agencyMode())
 	if err != nil {
 		return nil, err
 	}
-	return &plan.Manifests{Targets: targets, Digest: set.Digest}, nil
+	accounts, err := krosai.Targets(set)
+	if err != nil {
+		return nil, err
+	}
+	return &plan.Manifests{Targets: append(targets, accounts...), Digest: set.Digest}, nil
 }
 
 // prepareCredentials runs the checks due before any target is read: every
-// location token in the environment (one token, one location), and the
-// agency credential (one error when it cannot mint).
+// location token and KrosAI key in the environment (one credential, one
+// target), and the agency credential (one error when it cannot mint).
 func (g *globals) prepareCredentials(ctx context.Context, client *api.Client, targets []*provider.Target) error {
-	var ids, envs []string
+	var ids, envs, kinds, allIDs, allEnvs []string
 	for _, t := range targets {
+		kinds, allIDs, allEnvs = append(kinds, t.Kind), append(allIDs, t.ID), append(allEnvs, t.TokenEnv)
 		if t.Kind == highlevel.TargetKind {
 			ids, envs = append(ids, t.ID), append(envs, t.TokenEnv)
 		}
+	}
+	if err := g.prepareKrosAI(kinds, allIDs, allEnvs); err != nil {
+		return err
 	}
 	return g.prepareLocations(ctx, client, ids, envs)
 }

@@ -4,7 +4,11 @@
 // (a top-level kind) and their routes (a child kind). A route's backend
 // references a server by name, and its protocol cannot change in place.
 //
-// Importing the package registers the provider.
+// A second provider (ArchiveProvider, targets of kind "fakeArchive") has
+// kinds the API can create but neither change nor delete: vaults and their
+// items, and readers (full CRUD) that name vaults.
+//
+// Importing the package registers both providers.
 package providertest
 
 import (
