@@ -76,7 +76,9 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 		}
 		return loc, nil
 	}
+	connect, finish := g.planProgress(connect, len(selected))
 	p, err := plan.Make(ctx, m, connect, opts)
+	finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted while planning: %w", ctx.Err())
