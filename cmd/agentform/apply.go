@@ -99,18 +99,9 @@ func (g *globals) runApply(ctx context.Context, f applyFlags, args []string) err
 	connect := func(ctx context.Context, tp *plan.TargetPlan) (provider.Session, error) {
 		return g.session(ctx, tp.Kind, tp.ID, tp.TokenEnv, set, true)
 	}
-	opts := apply.Options{Parallelism: f.parallelism}
-	var bar *apply.BarProgress
-	if g.tty.stderr {
-		bar = &apply.BarProgress{W: g.stderr}
-		opts.Progress = bar
-	} else {
-		opts.Progress = apply.LineProgress{W: g.stderr}
-	}
-	rep := apply.Apply(ctx, p, connect, opts)
-	if bar != nil {
-		bar.Finish()
-	}
+	progress, finish := g.applyProgress()
+	rep := apply.Apply(ctx, p, connect, apply.Options{Parallelism: f.parallelism, Progress: progress})
+	finish()
 	if err := apply.RenderText(g.stdout, rep); err != nil {
 		return fmt.Errorf("render report: %w", err)
 	}

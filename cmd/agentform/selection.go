@@ -77,7 +77,9 @@ func (s *planSelection) makePlan(ctx context.Context, g *globals, client *api.Cl
 	connect := func(ctx context.Context, t *provider.Target) (provider.Session, error) {
 		return g.session(ctx, t.Kind, t.ID, t.TokenEnv, nil, false)
 	}
+	connect, finish := g.planProgress(connect, len(selected))
 	p, err := plan.Make(ctx, m, connect, opts)
+	finish()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted while planning: %w", ctx.Err())

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentform/agentform/pkg/plan"
 )
 
 // Summary returns the one-line summary of r, for example
@@ -33,8 +35,11 @@ func Summary(r *Report) string {
 	return b.String()
 }
 
-// RenderText writes the summary line, then for each location that did not
-// reach "applied" its outcome, error, failed step and skipped steps.
+// RenderText writes the summary line, then each target where something
+// went wrong (failed, stale, skipped, or interrupted after it had started)
+// with its error, failed step and skipped steps. The targets that had
+// nothing to apply, and those an interrupt stopped before anything was
+// written there, are one count each: on a fleet they are most targets.
 func RenderText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	b.WriteString(Summary(r))
@@ -42,8 +47,25 @@ func RenderText(w io.Writer, r *Report) error {
 	if r.Interrupted {
 		b.WriteString("Interrupted: steps in flight finished; no new step was started.\n")
 	}
+	word := func(n int) string {
+		w := "location"
+		if kinds := r.kinds(); len(kinds) == 1 {
+			w = kinds[0]
+		} else if len(kinds) > 1 {
+			w = "target"
+		}
+		return plural(n, w, w+"s")
+	}
+	unchanged, notStarted := 0, 0
 	for _, l := range r.Targets {
-		if l.Outcome == TargetApplied {
+		switch {
+		case l.Outcome == TargetApplied:
+			if written(l) == 0 {
+				unchanged++
+			}
+			continue
+		case l.Outcome == TargetInterrupted && untouched(l):
+			notStarted++
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s %s: %s", targetWord(l.Kind), l.ID, l.Outcome)
@@ -64,8 +86,40 @@ func RenderText(w io.Writer, r *Report) error {
 			}
 		}
 	}
+	if notStarted > 0 || unchanged > 0 {
+		b.WriteByte('\n')
+	}
+	if notStarted > 0 {
+		fmt.Fprintf(&b, "%d %s not started: interrupted before anything was written there (apply again to apply them).\n", notStarted, word(notStarted))
+	}
+	if unchanged > 0 {
+		fmt.Fprintf(&b, "%d %s had nothing to apply.\n", unchanged, word(unchanged))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// written counts the steps of l that wrote something.
+func written(l TargetReport) int {
+	n := 0
+	for _, s := range l.Steps {
+		switch s.Outcome {
+		case StepCreated, StepUpdated, StepDeleted, StepReplaced:
+			n++
+		}
+	}
+	return n
+}
+
+// untouched reports whether no step of l ran (each was skipped or had
+// nothing to do).
+func untouched(l TargetReport) bool {
+	for _, s := range l.Steps {
+		if s.Outcome != StepSkipped && s.Outcome != StepUnchanged {
+			return false
+		}
+	}
+	return true
 }
 
 // roundDuration keeps durations readable: milliseconds under a second,
@@ -84,8 +138,10 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// LineProgress writes one line per finished location, for CI logs:
-// `location X: applied 5 changes in 1.2s`.
+// LineProgress writes one line per finished target where something
+// happened, for CI logs: `location X: applied 5 changes in 1.2s`, or the
+// outcome and error of a target that did not apply. A target that had
+// nothing to apply writes nothing.
 type LineProgress struct{ W io.Writer }
 
 // StepDone does nothing: CI logs get a line per location.
@@ -93,51 +149,43 @@ func (p LineProgress) StepDone(string, StepResult) {}
 
 // TargetDone writes the target's line.
 func (p LineProgress) TargetDone(l TargetReport, done, total int) {
-	n := 0
-	for _, s := range l.Steps {
-		switch s.Outcome {
-		case StepCreated, StepUpdated, StepDeleted, StepReplaced:
-			n++
-		}
-	}
+	n := written(l)
 	d := roundDuration(l.Duration)
-	switch l.Outcome {
-	case TargetApplied:
+	switch {
+	case l.Outcome == TargetApplied && n == 0:
+	case l.Outcome == TargetApplied:
 		fmt.Fprintf(p.W, "%s %s: applied %d %s in %s\n", targetWord(l.Kind), l.ID, n, plural(n, "change", "changes"), d)
 	default:
 		fmt.Fprintf(p.W, "%s %s: %s after %d %s in %s: %s\n", targetWord(l.Kind), l.ID, l.Outcome, n, plural(n, "change", "changes"), d, l.Error)
 	}
 }
 
-// BarProgress redraws a single progress line on a terminal:
-// `\r[#####.....] 12/40 locations`. Call Finish once Apply returned.
-type BarProgress struct {
-	W     io.Writer
-	Width int // bar width in characters (default 30)
-	drawn bool
+// MeterProgress counts finished targets on a meter: on a terminal one line
+// redrawn in place, `[45/300] locations, 12s elapsed, ETA 1m08s`; in CI
+// logs a line every few seconds at most (see plan.Meter). Call the meter's
+// Finish once Apply returned.
+type MeterProgress struct{ Meter *plan.Meter }
+
+// StepDone does nothing: the meter counts targets.
+func (p MeterProgress) StepDone(string, StepResult) {}
+
+// TargetDone updates the meter.
+func (p MeterProgress) TargetDone(_ TargetReport, done, total int) { p.Meter.Update(done, total) }
+
+// Progresses passes every event to each of its Progress in turn.
+type Progresses []Progress
+
+// StepDone implements Progress.
+func (ps Progresses) StepDone(target string, s StepResult) {
+	for _, p := range ps {
+		p.StepDone(target, s)
+	}
 }
 
-// StepDone does nothing: the bar counts locations.
-func (p *BarProgress) StepDone(string, StepResult) {}
-
-// TargetDone redraws the bar.
-func (p *BarProgress) TargetDone(t TargetReport, done, total int) {
-	width := p.Width
-	if width <= 0 {
-		width = 30
-	}
-	filled := 0
-	if total > 0 {
-		filled = done * width / total
-	}
-	fmt.Fprintf(p.W, "\r[%s%s] %d/%d %ss", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, targetWord(t.Kind))
-	p.drawn = true
-}
-
-// Finish ends the bar's line.
-func (p *BarProgress) Finish() {
-	if p.drawn {
-		fmt.Fprintln(p.W)
+// TargetDone implements Progress.
+func (ps Progresses) TargetDone(t TargetReport, done, total int) {
+	for _, p := range ps {
+		p.TargetDone(t, done, total)
 	}
 }
 

@@ -53,15 +53,65 @@ func TestLineProgress(t *testing.T) {
 	}
 }
 
-func TestBarProgress(t *testing.T) {
+func TestLineProgressQuietForUnchangedTargets(t *testing.T) {
 	var b strings.Builder
-	bar := &BarProgress{W: &b, Width: 10}
-	bar.TargetDone(TargetReport{}, 1, 4)
-	bar.TargetDone(TargetReport{}, 4, 4)
-	bar.Finish()
-	want := "\r[##........] 1/4 locations\r[##########] 4/4 locations\n"
+	p := LineProgress{W: &b}
+	p.TargetDone(TargetReport{Kind: "location", ID: "L0", Outcome: TargetApplied}, 1, 3)
+	p.TargetDone(TargetReport{Kind: "location", ID: "L1", Outcome: TargetApplied, Steps: []StepResult{{Outcome: StepUnchanged}}}, 2, 3)
+	if b.Len() != 0 {
+		t.Fatalf("unchanged targets wrote %q", b.String())
+	}
+}
+
+func TestMeterProgress(t *testing.T) {
+	var b strings.Builder
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	m := &plan.Meter{W: &b, Terminal: true, Noun: "locations", Now: func() time.Time { return now }}
+	p := Progresses{MeterProgress{Meter: m}, LineProgress{W: &b}}
+	m.Start()
+	now = now.Add(2 * time.Second)
+	p.TargetDone(TargetReport{Kind: "location", ID: "L1", Outcome: TargetApplied, Steps: []StepResult{{Outcome: StepUpdated}}}, 1, 4)
+	now = now.Add(6 * time.Second)
+	p.TargetDone(TargetReport{Kind: "location", ID: "L2", Outcome: TargetApplied}, 4, 4)
+	m.Finish()
+	want := "[1/4] locations, 2s elapsed, ETA 6s\x1b[K\r" + "location L1: applied 1 change in 0s\n" +
+		"[4/4] locations, 8s elapsed\x1b[K\r" + "\x1b[2K\r"
 	if b.String() != want {
-		t.Errorf("got %q, want %q", b.String(), want)
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+}
+
+func TestRenderTextCountsQuietTargets(t *testing.T) {
+	key := plan.Key{{Kind: "agent", Name: "A"}}
+	skipped := func(reason string) StepResult {
+		return StepResult{Op: plan.OpUpdate, Kind: "agent", Key: key, Outcome: StepSkipped, Error: reason}
+	}
+	r := &Report{Interrupted: true, Targets: []TargetReport{
+		{Kind: "location", ID: "L1", Outcome: TargetApplied, Steps: []StepResult{{Op: plan.OpUpdate, Kind: "agent", Key: key, Outcome: StepUpdated}}},
+		{Kind: "location", ID: "L2", Outcome: TargetApplied},
+		{Kind: "location", ID: "L3", Outcome: TargetApplied, Steps: []StepResult{{Op: plan.OpReport, Outcome: StepUnchanged}}},
+		{Kind: "location", ID: "L4", Outcome: TargetInterrupted, Error: "interrupted before the location started", Steps: []StepResult{skipped("interrupted")}},
+		{Kind: "location", ID: "L5", Outcome: TargetInterrupted, Error: "interrupted before the location started", Steps: []StepResult{skipped("interrupted")}},
+		{Kind: "location", ID: "L6", Outcome: TargetInterrupted, Error: "interrupted", Steps: []StepResult{
+			{Op: plan.OpUpdate, Kind: "agent", Key: key, Outcome: StepUpdated}, skipped("interrupted")}},
+		{Kind: "location", ID: "L7", Outcome: TargetFailed, Error: "step 0 failed", Steps: []StepResult{
+			{Op: plan.OpUpdate, Kind: "agent", Key: key, Outcome: StepFailed, Status: 422, Error: "bad"}}},
+	}}
+	r.count()
+	var b strings.Builder
+	if err := RenderText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	want := Summary(r) + "\n" +
+		"Interrupted: steps in flight finished; no new step was started.\n" +
+		"\nlocation L6: interrupted: interrupted\n" +
+		"  - skipped  update agent \"A\": interrupted\n" +
+		"\nlocation L7: failed: step 0 failed\n" +
+		"  ! failed   update agent \"A\" (HTTP 422): bad\n" +
+		"\n2 locations not started: interrupted before anything was written there (apply again to apply them).\n" +
+		"2 locations had nothing to apply.\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
 

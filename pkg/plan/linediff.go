@@ -1,51 +1,24 @@
 package plan
 
-import "strings"
+import "github.com/agentform/agentform/pkg/textdiff"
 
-// lineOp is one line of a line diff: ' ' kept, '-' removed, '+' added.
+// lineOp is one line of a line diff: ' ' kept, '-' removed, '+' added; 0
+// marks a gap of kept lines left out.
 type lineOp struct {
 	op   byte
 	text string
 }
 
-// lineDiff returns the line diff of a and b from their longest common
-// subsequence of lines.
-func lineDiff(a, b string) []lineOp {
-	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
-	// lcs[i][j] is the LCS length of x[i:] and y[j:].
-	lcs := make([][]int, len(x)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(y)+1)
-	}
-	for i := len(x) - 1; i >= 0; i-- {
-		for j := len(y) - 1; j >= 0; j-- {
-			if x[i] == y[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var out []lineOp
-	i, j := 0, 0
-	for i < len(x) && j < len(y) {
-		switch {
-		case x[i] == y[j]:
-			out = append(out, lineOp{' ', x[i]})
-			i, j = i+1, j+1
-		case lcs[i+1][j] >= lcs[i][j+1]:
-			out = append(out, lineOp{'-', x[i]})
-			i++
-		default:
-			out = append(out, lineOp{'+', y[j]})
-			j++
-		}
-	}
-	for ; i < len(x); i++ {
-		out = append(out, lineOp{'-', x[i]})
-	}
-	for ; j < len(y); j++ {
-		out = append(out, lineOp{'+', y[j]})
+// lineDiff returns the line diff of texts a and b (pkg/textdiff: a shortest
+// edit script, in memory linear in the texts).
+func lineDiff(a, b string) []lineOp { return lineOps(textdiff.Split(a), textdiff.Split(b)) }
+
+// lineOps returns the diff of two lists of lines.
+func lineOps(a, b []string) []lineOp {
+	script := textdiff.Lines(a, b)
+	out := make([]lineOp, len(script))
+	for i, o := range script {
+		out[i] = lineOp{o.Kind.String()[0], o.Text}
 	}
 	return out
 }

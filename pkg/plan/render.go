@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
 )
 
 // RenderOptions tune RenderText.
@@ -28,21 +30,28 @@ const (
 	ansiBold   = "\x1b[1m"
 )
 
-// longText is how long a single-line string may be before it is shown as a
-// line diff.
+// longText is how long a single-line string, or a list written on one line,
+// may be before it is shown line by line (a line diff, one item a line).
 const longText = 80
 
-// RenderText writes p for a terminal: one section per location, one line per
-// change, one line per changed field (long texts as line diffs) and the
-// summary line last.
+// RenderText writes p for a terminal: the changes counted by kind and
+// operation (destructive ones first), then the changes in sections (see
+// "Grouping" in group.go: a change made identically in many targets is
+// written once, with the targets), one line per change and per changed
+// field with where its value was written, long texts and lists line by
+// line, and the summary line last.
 func RenderText(w io.Writer, p *Plan, o RenderOptions) error {
 	bw := bufio.NewWriter(w)
 	t := textWriter{w: bw, color: o.Color}
-	for _, tp := range p.Targets {
-		if tp.Error == "" && len(tp.Changes) == 0 {
-			continue
-		}
-		t.target(tp, "  ")
+	secs := sections(p)
+	if rows := kindRows(p); len(rows) > 0 {
+		t.line(t.paint(ansiBold, "Changes:"))
+		t.kindTable(p, rows)
+		t.line("")
+	}
+	shared := sharedCounts(p, secs)
+	for _, s := range secs {
+		t.section(p, shared, s)
 		t.line("")
 	}
 	if n := p.Count().Failed; n > 0 {
@@ -113,10 +122,24 @@ func summaryLine(p *Plan) string {
 	return s + fmt.Sprintf(" across %d of %d %s.", c.Targets, len(p.Targets), p.targetNoun(2))
 }
 
-// textWriter writes the text form, with or without colours.
+// stringWriter is where a textWriter writes: a bufio.Writer, a
+// strings.Builder.
+type stringWriter interface {
+	WriteString(string) (int, error)
+}
+
+// textWriter writes the text form, with or without colours, and the diff
+// blocks of the Markdown form.
 type textWriter struct {
-	w     *bufio.Writer
+	w     stringWriter
 	color bool
+	// md writes for a ```diff block: every line starts with its change
+	// symbol (GitHub colours diff lines by their first character), the
+	// indent follows it.
+	md bool
+	// noIDs leaves the live ids out of change lines: a change written once
+	// for many targets has one id in each.
+	noIDs bool
 	// names labels the ids of the objects the target's references resolved
 	// to (TargetPlan.Reads): `calendar "Cleanings"`.
 	names map[string]string
@@ -136,6 +159,24 @@ func (t textWriter) withReads(tp TargetPlan) textWriter {
 
 func (t textWriter) line(s string) { t.w.WriteString(s + "\n") }
 
+// row writes one line of a change: its symbol (which gives its colour), at
+// indent, and its body. A line without a symbol (the unchanged lines of a
+// line diff) is written where a symbol's body would start, uncoloured.
+func (t textWriter) row(indent, sym, color, body string) {
+	switch {
+	case sym == "":
+		line := indent + "  " + body
+		if t.md {
+			line = " " + indent + " " + body
+		}
+		t.line(strings.TrimRight(line, " "))
+	case t.md:
+		t.line(sym + indent + " " + body)
+	default:
+		t.line(indent + t.paint(color, sym+" "+body))
+	}
+}
+
 func (t textWriter) paint(code, s string) string {
 	if !t.color {
 		return s
@@ -152,28 +193,6 @@ func (t textWriter) resume(code string) string {
 	return code
 }
 
-// target writes one target; indent prefixes its changes.
-func (t textWriter) target(tp TargetPlan, indent string) {
-	head := targetTitle(tp)
-	if tp.Name != "" {
-		head += fmt.Sprintf(" %q", tp.Name)
-	}
-	if tp.File != "" {
-		head += " (" + tp.File + ")"
-	}
-	t.line(t.paint(ansiBold, head))
-	if tp.Error != "" {
-		for _, l := range strings.Split(tp.Error, "\n") {
-			t.line(indent + t.paint(ansiRed, "error: "+l))
-		}
-		return
-	}
-	t = t.withReads(tp)
-	for _, c := range tp.Changes {
-		t.change(c, indent)
-	}
-}
-
 // targetTitle names a target: "Location loc-a".
 func targetTitle(tp TargetPlan) string {
 	kind := tp.Kind
@@ -181,6 +200,18 @@ func targetTitle(tp TargetPlan) string {
 		kind = "target"
 	}
 	return strings.ToUpper(kind[:1]) + kind[1:] + " " + tp.ID
+}
+
+// targetHead is a target's heading: `Location loc-a "Clinic" (clinic.yaml)`.
+func targetHead(tp TargetPlan) string {
+	head := targetTitle(tp)
+	if tp.Name != "" {
+		head += fmt.Sprintf(" %q", tp.Name)
+	}
+	if tp.File != "" {
+		head += " (" + tp.File + ")"
+	}
+	return head
 }
 
 // symbols and colours of each operation.
@@ -222,25 +253,38 @@ func (c Change) Object() string {
 	return title + " of " + c.Key.String()
 }
 
+// change writes one change and its fields at indent.
 func (t textWriter) change(c Change, indent string) {
 	st := opStyle[c.Op]
-	head := indent + t.paint(st.color, st.sym+" "+c.Title())
-	if c.ID != "" && c.Op != OpCreate {
-		head += t.paint(ansiDim, " ("+c.ID+")")
+	body := c.Title()
+	if t.md {
+		if c.ID != "" && c.Op != OpCreate && !t.noIDs {
+			body += " (" + c.ID + ")"
+		}
+		if note := c.DriftNote(); note != "" {
+			body += " " + note
+		}
+		t.row(indent, st.sym, st.color, body)
+	} else {
+		head := indent + t.paint(st.color, st.sym+" "+body)
+		if c.ID != "" && c.Op != OpCreate && !t.noIDs {
+			head += t.paint(ansiDim, " ("+c.ID+")")
+		}
+		if note := c.DriftNote(); note != "" {
+			head += " " + t.paint(ansiCyan, note)
+		}
+		t.line(head)
 	}
-	if note := c.DriftNote(); note != "" {
-		head += " " + t.paint(ansiCyan, note)
-	}
-	t.line(head)
 	sub := indent + "    "
 	if c.Reason != "" {
-		t.line(sub + t.paint(ansiDim, "# "+c.Reason))
+		t.row(sub, "#", ansiDim, c.Reason)
 	}
 	switch c.Op {
 	case OpCreate:
 		if !c.Named() || len(c.Diffs) == 0 {
 			for _, f := range flatten("", c.After) {
-				t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
+				f.Source = c.Sources[f.Path]
+				t.field(sub, f, "+", ansiGreen)
 			}
 			return
 		}
@@ -250,15 +294,31 @@ func (t textWriter) change(c Change, indent string) {
 				t.field(sub, d, "~", ansiYellow)
 				continue
 			}
-			t.field(sub, FieldDiff{Path: f.Path, After: f.After}, "+", ansiGreen)
+			f.Source = c.Sources[f.Path]
+			t.field(sub, f, "+", ansiGreen)
 		}
 		return
 	case OpDelete, OpReport:
 		return
 	}
-	for _, d := range c.Diffs {
+	for _, d := range c.fieldDiffs() {
 		t.field(sub, d, "~", ansiYellow)
 	}
+}
+
+// fieldDiffs are the change's diffs with the lists its kind keys
+// (value.Normalizer.Keys) split into their items, so a one-word change in
+// one step of a list reads as that step's field.
+func (c Change) fieldDiffs() []FieldDiff {
+	k := provider.Describe(c.Kind)
+	if k == nil || len(k.Normalize.Keys) == 0 {
+		return c.Diffs
+	}
+	var out []FieldDiff
+	for _, d := range c.Diffs {
+		out = append(out, k.Normalize.Elements(d)...)
+	}
+	return out
 }
 
 // diff returns the change's diff of the field at path.
@@ -275,8 +335,14 @@ func (c Change) diff(path string) (FieldDiff, bool) {
 // share one ("locations"; "location" too for targets without a kind), else
 // "targets".
 func (p *Plan) targetNoun(n int) string {
+	return targetsNoun(p.Targets, nil, n)
+}
+
+// targetsNoun is targetNoun for the targets of p at idx (all when idx is
+// nil).
+func targetsNoun(targets []TargetPlan, idx []int, n int) string {
 	kind := ""
-	for _, tp := range p.Targets {
+	see := func(tp TargetPlan) {
 		switch {
 		case tp.Kind == "" || tp.Kind == kind:
 		case kind == "":
@@ -284,6 +350,14 @@ func (p *Plan) targetNoun(n int) string {
 		default:
 			kind = "target"
 		}
+	}
+	if idx == nil {
+		for _, tp := range targets {
+			see(tp)
+		}
+	}
+	for _, i := range idx {
+		see(targets[i])
 	}
 	if kind == "" {
 		kind = "location"
@@ -294,44 +368,128 @@ func (p *Plan) targetNoun(n int) string {
 	return kind + "s"
 }
 
-// field writes one field change: `~ path: "old" → "new"`, or a line diff for
-// long texts. A drift field reads `~ path (drift): ...`.
+// field writes one field change: `~ path (file:line): "old" → "new"`; long
+// texts as a line diff, long lists and lists of objects one item a line, an
+// item added to or removed from a keyed list as `+ path[key=v]: {...}`. A
+// drift field reads `~ path (drift): "old" → "new" (file:line)`.
 func (t textWriter) field(indent string, d FieldDiff, sym, color string) {
-	path := d.Path
-	if d.Drift {
-		path += " " + t.paint(ansiCyan, "(drift)") + t.resume(color)
-	}
-	bs, bok := d.Before.(string)
-	as, aok := d.After.(string)
-	if (aok || d.After == nil) && (bok || d.Before == nil) && (isLong(bs) || isLong(as)) {
-		t.line(indent + t.paint(color, sym+" "+path+":"))
-		var ops []lineOp
-		if d.Before == nil {
-			for _, l := range strings.Split(as, "\n") {
-				ops = append(ops, lineOp{'+', l})
-			}
-		} else {
-			ops = unified(lineDiff(bs, as))
+	item := sym == "~" && value.IsElementPath(d.Path) && (d.Before == nil) != (d.After == nil)
+	if item { // an item added to, or removed from, a keyed list
+		sym, color = "+", ansiGreen
+		if d.After == nil {
+			sym, color = "-", ansiRed
 		}
+	}
+	// The source follows the path; a drift field keeps `path (drift):`
+	// and its source ends the line.
+	label, tail := d.Path, ""
+	if d.Source != "" {
+		src := " (" + d.Source + ")"
+		if !t.md {
+			src = " " + t.paint(ansiDim, "("+d.Source+")") + t.resume(color)
+		}
+		if d.Drift {
+			tail = src
+		} else {
+			label += src
+		}
+	}
+	if d.Drift {
+		if t.md {
+			label += " (drift)"
+		} else {
+			label += " " + t.paint(ansiCyan, "(drift)") + t.resume(color)
+		}
+	}
+	switch {
+	case item && d.After == nil:
+		t.row(indent, sym, color, label+": "+t.show(d.Before)+tail)
+		return
+	case item:
+		t.row(indent, sym, color, label+": "+t.show(d.After)+tail)
+		return
+	}
+	if ops, ok := t.lines(d); ok {
+		t.row(indent, sym, color, label+":"+tail)
 		for _, o := range ops {
 			switch o.op {
 			case '-':
-				t.line(indent + "    " + t.paint(ansiRed, "- "+o.text))
+				t.row(indent+"    ", "-", ansiRed, o.text)
 			case '+':
-				t.line(indent + "    " + t.paint(ansiGreen, "+ "+o.text))
+				t.row(indent+"    ", "+", ansiGreen, o.text)
 			case ' ':
-				t.line(indent + "      " + o.text)
-			default:
-				t.line(indent + "    " + t.paint(ansiDim, o.text))
+				t.row(indent+"    ", "", "", o.text)
+			default: // a gap
+				if t.md {
+					t.line(" " + indent + "    " + o.text)
+				} else {
+					t.line(indent + "    " + t.paint(ansiDim, o.text))
+				}
 			}
 		}
 		return
 	}
 	if sym == "+" {
-		t.line(indent + t.paint(color, fmt.Sprintf("+ %s: %s", path, t.show(d.After))))
+		t.row(indent, sym, color, label+": "+t.show(d.After)+tail)
 		return
 	}
-	t.line(indent + t.paint(color, fmt.Sprintf("%s %s: %s → %s", sym, path, t.show(d.Before), t.show(d.After))))
+	t.row(indent, sym, color, fmt.Sprintf("%s: %s → %s%s", label, t.show(d.Before), t.show(d.After), tail))
+}
+
+// lines returns the line-by-line form of a field change, when it needs one:
+// a line diff of long texts, or a diff of lists one item a line (lists of
+// objects always, other lists when they do not fit on a line).
+func (t textWriter) lines(d FieldDiff) ([]lineOp, bool) {
+	bs, bok := d.Before.(string)
+	as, aok := d.After.(string)
+	if (aok || d.After == nil) && (bok || d.Before == nil) && (isLong(bs) || isLong(as)) {
+		if d.Before == nil {
+			return allLines('+', strings.Split(as, "\n")), true
+		}
+		return unified(lineDiff(bs, as)), true
+	}
+	bl, bok := d.Before.([]any)
+	al, aok := d.After.([]any)
+	if !(bok || d.Before == nil) || !(aok || d.After == nil) || (!bok && !aok) {
+		return nil, false
+	}
+	if !hasObjects(bl) && !hasObjects(al) && len(t.show(d.Before))+len(t.show(d.After)) <= longText {
+		return nil, false
+	}
+	items := func(l []any) []string {
+		out := make([]string, len(l))
+		for i, e := range l {
+			out[i] = t.show(e)
+		}
+		return out
+	}
+	if !bok {
+		return allLines('+', items(al)), true
+	}
+	if !aok {
+		return allLines('-', items(bl)), true
+	}
+	return unified(lineOps(items(bl), items(al))), true
+}
+
+// allLines marks every line with op.
+func allLines(op byte, lines []string) []lineOp {
+	out := make([]lineOp, len(lines))
+	for i, l := range lines {
+		out[i] = lineOp{op, l}
+	}
+	return out
+}
+
+// hasObjects reports whether a list holds an object or a list.
+func hasObjects(l []any) bool {
+	for _, e := range l {
+		switch e.(type) {
+		case map[string]any, []any:
+			return true
+		}
+	}
+	return false
 }
 
 func isLong(s string) bool { return strings.Contains(s, "\n") || len(s) > longText }
@@ -369,16 +527,19 @@ func (t textWriter) show(v any) string {
 	return show(v)
 }
 
-// show shows a value as JSON; a missing value as "(none)".
+// show shows a value as JSON, with &, < and > as they are (they are text
+// here, not HTML); a missing value as "(none)".
 func show(v any) string {
 	if v == nil {
 		return "(none)"
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // flatten lists the leaves of a JSON object as dotted paths, sorted; lists
@@ -405,5 +566,6 @@ func flatten(prefix string, m map[string]any) []FieldDiff {
 }
 
 // RenderJSON writes p in its JSON form, the same document Save writes (see
-// the Plan type for the schema).
+// the Plan type for the schema). It keeps every change of every target:
+// grouping is only how text and Markdown show them.
 func RenderJSON(w io.Writer, p *Plan) error { return Save(w, p) }

@@ -49,7 +49,8 @@ func TestRenderMarkdownTruncates(t *testing.T) {
 		lp := loc(TargetPlan{ID: fmt.Sprintf("loc-%03d", i)})
 		for j := range 5 {
 			c := agentChange(OpUpdate, fmt.Sprintf("agent %d", j))
-			c.Diffs = []FieldDiff{{Path: "personality", Before: strings.Repeat("old ", 10), After: strings.Repeat("new ", 10)}}
+			// Each location's change is its own (identical ones are grouped).
+			c.Diffs = []FieldDiff{{Path: "personality", Before: strings.Repeat("old ", 10), After: strings.Repeat("new ", 10) + lp.ID}}
 			lp.Changes = append(lp.Changes, c)
 		}
 		p.Targets = append(p.Targets, lp)

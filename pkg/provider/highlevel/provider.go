@@ -63,10 +63,12 @@ func writer(s provider.Session) (API, error) {
 }
 
 // normalizer is how HighLevel values compare: channels, knowledge base ids,
-// workflow ids and tags are sets; working hours are ordered by day.
+// workflow ids and tags are sets; working hours are ordered by day; diffs
+// name follow-up steps by id and working hours by day.
 var normalizer = value.Normalizer{
 	Sets:   []string{"channels", "knowledgeBaseIds", "workflowIds", "tags"},
 	SortBy: map[string]string{"workingHours": "dayOfTheWeek"},
+	Keys:   map[string]string{"followupSequence": "id", "workingHours": "dayOfTheWeek"},
 }
 
 // Provider is HighLevel's Conversation AI: agents, their actions and their
