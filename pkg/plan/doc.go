@@ -26,11 +26,13 @@
 //
 // # Diffing
 //
-// Only declared fields are compared (value.DiffDeclared), normalized the
-// same way on both sides by the kind's Normalizer: a missing live field
-// equals a declared zero value, objects compare declared keys only at any
-// depth, lists of objects of the same length compare item by item on
-// declared keys, other lists whole. A change of a ForceNew field is a
+// Only declared fields are compared (the kind's Normalizer.DiffDeclared),
+// normalized the same way on both sides: a missing live field equals a
+// declared zero value, objects compare declared keys only at any depth,
+// lists of objects the Normalizer keys (Normalizer.Keys: follow-up steps by
+// id) diff item by item, named by their key (followupSequence[id=2].
+// customMessage), other lists of objects of the same length compare item by
+// item on declared keys, other lists whole. A change of a ForceNew field is a
 // replace. A create lacking a RequiredForCreate field fails the target.
 //
 // # References

@@ -513,7 +513,7 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 		}
 		return c, true, nil
 	}
-	diffs, err := value.DiffDeclared(before, desired)
+	diffs, err := n.kind.Normalize.DiffDeclared(before, desired)
 	if err != nil {
 		return Change{}, false, err
 	}
@@ -749,7 +749,7 @@ func sourceOf(d *provider.Desired, path string) string {
 	if d == nil {
 		return ""
 	}
-	p, ok := d.Sources.Of(path)
+	p, ok := d.Sources.Of(value.Positional(d.Fields, path))
 	if !ok || p.File == "" {
 		return ""
 	}

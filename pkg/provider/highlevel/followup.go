@@ -108,7 +108,7 @@ func planFollowup(in *provider.PlanInput) (*provider.Proposal, error) {
 		}
 		anySettings = true
 		liveSettings := normalizer.NormalizeMap(d.FollowupSettings)
-		ds, err := value.DiffDeclared(liveSettings, desired)
+		ds, err := normalizer.DiffDeclared(liveSettings, desired)
 		if err != nil {
 			return nil, err
 		}
