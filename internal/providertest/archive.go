@@ -29,6 +29,20 @@ type Archive struct {
 	seq     int
 	objects []*archived
 	calls   []string
+	// lose holds the names whose next create takes effect with stored
+	// differing from the body, then answers ErrLost.
+	lose map[string]value.Map
+}
+
+// LoseNext makes the next create of an object called name store the body
+// overlaid with stored, then lose its answer (ErrLost).
+func (a *Archive) LoseNext(name string, stored value.Map) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.lose == nil {
+		a.lose = map[string]value.Map{}
+	}
+	a.lose[name] = stored
 }
 
 // archived is a live vault, item or reader.
@@ -120,6 +134,11 @@ func archiveKind(name, plural, parent string, full bool) *provider.Kind {
 			defer a.mu.Unlock()
 			m := body.(value.Map)
 			a.calls = append(a.calls, fmt.Sprintf("create %s %v", name, m["name"]))
+			if over, ok := a.lose[fmt.Sprint(m["name"])]; ok {
+				delete(a.lose, fmt.Sprint(m["name"]))
+				a.add(name, parentID, value.DeepMerge(m, over))
+				return "", ErrLost
+			}
 			return a.add(name, parentID, m), nil
 		},
 	}

@@ -345,8 +345,12 @@ func (Provider) Kinds() []*provider.Kind { return []*provider.Kind{serverKind, r
 
 // Classify implements provider.Provider.
 func (Provider) Classify(err error) provider.Failure {
-	return provider.Failure{NotFound: errors.Is(err, ErrNotFound)}
+	return provider.Failure{NotFound: errors.Is(err, ErrNotFound), Ambiguous: errors.Is(err, ErrLost)}
 }
+
+// ErrLost is the error of a create whose answer was lost: it may have
+// taken effect (see Archive.LoseNext).
+var ErrLost = errors.New("providertest: the answer was lost")
 
 // AccessHint implements provider.Provider: the test provider has no
 // credentials.

@@ -177,6 +177,9 @@ func (l *targetRun) adopt(ctx context.Context, k *provider.Kind, c plan.Change, 
 	for key, v := range want {
 		merged[key] = v
 	}
+	if k.Update == nil {
+		return fmt.Errorf("it differs from what the plan creates, and the API cannot update %s: fix it by hand", k.Plural)
+	}
 	update, err := k.Encode(merged, c.Name())
 	if err != nil {
 		return fmt.Errorf("encode update: %w", err)

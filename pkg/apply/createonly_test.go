@@ -10,6 +10,7 @@ import (
 	"github.com/agentform/agentform/pkg/apply"
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
 )
 
 // TestEngineApplyCreateOnlyKinds: apply makes the creates a create-only
@@ -68,5 +69,27 @@ func TestEngineApplyCreateOnlyKinds(t *testing.T) {
 	}
 	if p2.HasChanges() || p2.Count().Report != 3 {
 		t.Errorf("plan again: %+v, want the 3 reports only", p2.Count())
+	}
+}
+
+// TestEngineAdoptsNothingItCannotUpdate: a create of a kind the API cannot
+// update loses its answer, and the object found by name differs from the
+// body: the step fails saying so (no update is attempted, nothing panics).
+func TestEngineAdoptsNothingItCannotUpdate(t *testing.T) {
+	a := &providertest.Archive{}
+	target := &provider.Target{Kind: providertest.ArchiveTargetKind, ID: "arch", Objects: []*provider.Desired{
+		providertest.Declare(providertest.KindVault, "new", value.Map{"tier": "hot"}, nil),
+	}}
+	connectPlan := func(context.Context, *provider.Target) (provider.Session, error) { return a, nil }
+	p, err := plan.Make(context.Background(), &plan.Manifests{Targets: []*provider.Target{target}}, connectPlan, plan.Options{})
+	if err != nil || p.Targets[0].Error != "" {
+		t.Fatalf("plan: %v", err)
+	}
+	a.LoseNext("new", value.Map{"tier": "cold"})
+	r := apply.Apply(context.Background(), p, func(context.Context, *plan.TargetPlan) (provider.Session, error) { return a, nil },
+		apply.Options{})
+	s := r.Targets[0].Steps[0]
+	if s.Outcome != apply.StepFailed || !strings.Contains(s.Error, "the API cannot update vaults") {
+		t.Fatalf("step %+v", s)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/agentform/agentform/internal/providertest"
 	"github.com/agentform/agentform/pkg/plan"
 	"github.com/agentform/agentform/pkg/provider"
+	"github.com/agentform/agentform/pkg/value"
 )
 
 func planArchive(t *testing.T, target *provider.Target, a *providertest.Archive) *plan.Plan {
@@ -77,4 +78,19 @@ func sameSet(a, b []string) bool {
 	slices.Sort(x)
 	slices.Sort(y)
 	return slices.Equal(x, y)
+}
+
+// TestEngineRefersToAPrunedObjectThatStays: a kind the API cannot delete
+// stays when the target prunes, so a reference may still name it.
+func TestEngineRefersToAPrunedObjectThatStays(t *testing.T) {
+	target, a := providertest.ArchiveFixture()
+	target.Objects = append(target.Objects, providertest.Declare(providertest.KindReader, "r3", value.Map{"vaults": []any{"old"}}, nil))
+	connect := func(context.Context, *provider.Target) (provider.Session, error) { return a, nil }
+	p, err := plan.Make(context.Background(), &plan.Manifests{Targets: []*provider.Target{target}}, connect, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := p.Targets[0].Error; e != "" {
+		t.Fatalf("a reference to a pruned vault that cannot be deleted: %s", e)
+	}
 }

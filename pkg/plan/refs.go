@@ -239,7 +239,7 @@ func (r *targetRun) topRefs(rk *provider.Kind) *refTable {
 		}
 	}
 	for _, n := range g.pruned {
-		if _, ok := t.fate[n.live.Name]; ok {
+		if _, ok := t.fate[n.live.Name]; ok && rk.Delete != nil { // a kind the API cannot delete stays
 			t.fate[n.live.Name] = "delete"
 		}
 	}
@@ -290,7 +290,7 @@ func (r *targetRun) childRefs(rk *provider.Kind, scope Key) *refTable {
 		switch {
 		case declared[name] && ids[0] == "":
 			t.fate[name] = "create"
-		case !declared[name] && parent.desired.Owns[rk.Name]:
+		case !declared[name] && parent.desired.Owns[rk.Name] && rk.Delete != nil:
 			t.fate[name] = "delete"
 		}
 	}
