@@ -3,13 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"github.com/agentform/agentform/pkg/sim"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/agentform/agentform/pkg/api"
+	"github.com/agentform/agentform/pkg/sim"
 	"github.com/agentform/agentform/pkg/spec"
 )
 

@@ -133,7 +133,7 @@ func TestKrosAIEndToEnd(t *testing.T) {
 	e := newKrosAIEnv(t)
 	expectCode(t, e.run(t, "apply", "--auto-approve", e.dir), 0,
 		`create knowledgeBase "Product FAQ"`, `create document "Product FAQ"/"faq.`, `create document "Product FAQ"/"pricing.`,
-		`create voiceAgent "Support"`, `create voiceAgent "Sales"`, `knowledge_base_ids: ["Product FAQ"]`)
+		`create voiceAgent "Support"`, `create voiceAgent "Sales"`, `acme.yaml:18): ["Product FAQ"]`)
 	expectCode(t, e.run(t, "plan", "--detailed-exitcode", e.dir), 0, "No changes.")
 
 	e.write(t, "You answer in one sentence.", false, "# FAQ\nQ: Hours? A: 9-5.\n")
@@ -141,7 +141,7 @@ func TestKrosAIEndToEnd(t *testing.T) {
 	// default (exit 3), allowed with --force-deletes.
 	expectCode(t, e.run(t, "plan", "--detailed-exitcode", e.dir), exitSafety, "deleting 1 of its 2 live voiceAgents: more than a third")
 	expectCode(t, e.run(t, "plan", "--detailed-exitcode", "--force-deletes", e.dir), exitChanges,
-		`update voiceAgent "Support"`, `system_prompt: "You answer product questions briefly." → "You answer in one sentence."`,
+		`update voiceAgent "Support"`, `system_prompt (`, `"You answer product questions briefly." → "You answer in one sentence."`,
 		`delete voiceAgent "Sales"`, "1 to update, 1 to delete")
 	expectCode(t, e.run(t, "apply", "--auto-approve", "--force-deletes", e.dir), 0)
 	expectCode(t, e.run(t, "plan", "--detailed-exitcode", e.dir), 0, "No changes.")

@@ -120,6 +120,9 @@ func TestPlanCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		noLeak(t, r.stdout, r.stderr, string(saved))
+		if err := plan.CheckSchema(saved); err != nil {
+			t.Fatalf("the saved plan does not meet schemas/plan.schema.json: %v", err)
+		}
 		if !strings.Contains(string(saved), `"tokenEnv": "TOKEN_A"`) {
 			t.Fatal("plan file must name the token variable")
 		}
@@ -130,8 +133,12 @@ func TestPlanCommand(t *testing.T) {
 		}
 	})
 	t.Run("detailed exit code", func(t *testing.T) {
-		if r := runCLI(t, env, append(base, "--detailed-exitcode", "--format", "json")...); r.code != exitChanges {
+		r := runCLI(t, env, append(base, "--detailed-exitcode", "--format", "json")...)
+		if r.code != exitChanges {
 			t.Fatalf("exit %d, want %d: %s", r.code, exitChanges, r.stderr)
+		}
+		if err := plan.CheckSchema([]byte(r.stdout)); err != nil {
+			t.Fatalf("plan --format json does not meet schemas/plan.schema.json: %v", err)
 		}
 	})
 	t.Run("failing location still plans the others", func(t *testing.T) {

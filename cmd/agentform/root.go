@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"github.com/agentform/agentform/internal/redact"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 
+	"github.com/agentform/agentform/internal/redact"
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/provider/highlevel"
 	"github.com/agentform/agentform/pkg/sim"

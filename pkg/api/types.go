@@ -113,7 +113,8 @@ type DeleteAgentResult struct {
 }
 
 // Action is an action attached to an agent (ActionDataDTO). Details hold the
-// type's DTO as raw JSON; DecodeDetails turns it into the typed struct.
+// type's DTO as raw JSON, as the service sent it; json.Unmarshal turns it
+// into the type's *Details struct below.
 type Action struct {
 	ID      string          `json:"id"`
 	Name    string          `json:"name"`

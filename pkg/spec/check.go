@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/agentform/agentform/pkg/api"
 )
 
 // checkSemantics reports what the schema cannot express: duplicate names and
@@ -94,15 +96,9 @@ func checkAgent(a *node, path string, agentNames map[string]Pos, d *diags) {
 	}
 }
 
-// agentRefs are the details fields that name another agent, by action type.
-var agentRefs = map[string]string{
-	"transferBot":        "transferToBot",
-	"appointmentBooking": "transferAgent",
-}
-
 // checkAgentRef reports a transfer to an agent the location does not declare.
 func checkAgentRef(act *node, typ, path, self string, agentNames map[string]Pos, d *diags) {
-	key, ok := agentRefs[typ]
+	key, ok := api.AgentReferenceKey(typ)
 	if !ok {
 		return
 	}

@@ -247,7 +247,7 @@ func buildAccount(doc *document) *KrosAIAccount {
 	}
 	if kbs := n.get("knowledgeBases"); kbs != nil {
 		for i, kb := range kbs.items {
-			k := &KnowledgeBase{Pos: kb.pos, Documents: []*Document{}}
+			k := &KnowledgeBase{Pos: kb.pos, Documents: []*Document{}, DocumentsDeclared: kb.get("documents") != nil}
 			k.Name, _ = kb.get("name").str()
 			k.Description, _ = kb.get("description").str()
 			if i < len(doc.documents) {
@@ -277,5 +277,6 @@ func buildKrosAgent(n *node) *KrosAgent {
 		}
 	}
 	ag.Refs = collectRefs(n, krosRefFields)
+	ag.Sources = sourcesOf(n, krosAgentKeys...)
 	return ag
 }

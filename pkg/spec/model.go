@@ -216,6 +216,9 @@ type KnowledgeBase struct {
 	Name        string // identity inside the account
 	Description string // set at creation; "" when not declared
 	Documents   []*Document
+	// DocumentsDeclared is true when the manifest has a documents: key
+	// (even an empty list): the knowledge base then owns its documents.
+	DocumentsDeclared bool
 }
 
 // Document is a file to upload to a knowledge base, read once at load time.
@@ -266,4 +269,6 @@ type KrosAgent struct {
 	// Refs are the name references in knowledge_base_ids (Kind
 	// RefKnowledgeBase, Path "knowledge_base_ids[N]").
 	Refs []Ref
+	// Sources says where each declared value was written (see Sources).
+	Sources Sources
 }

@@ -213,7 +213,7 @@ func TestKnowledgeBaseNames(t *testing.T) {
 func TestTargetOwnsListedDocuments(t *testing.T) {
 	doc := &spec.Document{Name: "faq.md", SHA256: sha("x"), Size: 1, Pos: spec.Pos{File: "a.yaml", Line: 7}}
 	tg, err := Target(&spec.KrosAIAccount{Name: "Acme", KnowledgeBases: []*spec.KnowledgeBase{
-		{Name: "Listed", Documents: []*spec.Document{doc}}, {Name: "Bare", Description: "d", Documents: []*spec.Document{}},
+		{Name: "Listed", Documents: []*spec.Document{doc}, DocumentsDeclared: true}, {Name: "Bare", Description: "d", Documents: []*spec.Document{}},
 	}})
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,7 @@ func desiredKnowledgeBase(kb *spec.KnowledgeBase) *provider.Desired {
 		fields["description"] = kb.Description
 	}
 	d := &provider.Desired{Kind: KindKnowledgeBase, Name: kb.Name, Fields: fields, Pos: kb.Pos,
-		Owns: map[string]bool{KindDocument: len(kb.Documents) > 0}, Sources: spec.Sources{"name": kb.Pos}}
+		Owns: map[string]bool{KindDocument: kb.DocumentsDeclared}, Sources: spec.Sources{"name": kb.Pos}}
 	for _, doc := range kb.Documents {
 		name := UploadName(doc.Name, doc.SHA256)
 		d.Children = append(d.Children, &provider.Desired{Kind: KindDocument, Name: name, Pos: doc.Pos,
@@ -84,7 +84,7 @@ func desiredAgent(a *spec.KrosAgent) (*provider.Desired, error) {
 		}
 		fields["knowledge_base_ids"] = names
 	}
-	return &provider.Desired{Kind: KindAgent, Name: a.Name, PinnedID: a.PinnedID, Fields: fields, Pos: a.Pos}, nil
+	return &provider.Desired{Kind: KindAgent, Name: a.Name, PinnedID: a.PinnedID, Fields: fields, Pos: a.Pos, Sources: a.Sources}, nil
 }
 
 // knowledgeBaseNames turns a declared knowledge_base_ids list into the
