@@ -27,11 +27,7 @@ var actionKind = &provider.Kind{
 		}
 		return refs
 	},
-	List: func(ctx context.Context, s provider.Session, agentID string) ([]*provider.Live, error) {
-		r, err := session(s)
-		if err != nil {
-			return nil, err
-		}
+	List: provider.ListWith(func(ctx context.Context, r Reader, agentID string) ([]*provider.Live, error) {
 		acts, err := r.ListActions(ctx, agentID)
 		if err != nil {
 			return nil, err
@@ -45,7 +41,7 @@ var actionKind = &provider.Kind{
 			out = append(out, l)
 		}
 		return out, nil
-	},
+	}),
 	Encode: func(payload value.Map, name string) (any, error) {
 		typ, _ := payload["type"].(string)
 		if n, ok := payload["name"].(string); ok && n != "" {
@@ -57,32 +53,20 @@ var actionKind = &provider.Kind{
 		}
 		return api.ActionInput{Type: typ, Name: name, Details: details}, nil
 	},
-	Create: func(ctx context.Context, s provider.Session, agentID string, body any) (string, error) {
-		w, err := writer(s)
-		if err != nil {
-			return "", err
-		}
-		a, err := w.CreateAction(ctx, agentID, body.(api.ActionInput))
+	Create: provider.CreateWith(func(ctx context.Context, w API, agentID string, in api.ActionInput) (string, error) {
+		a, err := w.CreateAction(ctx, agentID, in)
 		if err != nil {
 			return "", err
 		}
 		return a.ID, nil
-	},
-	Update: func(ctx context.Context, s provider.Session, agentID, id string, body any) error {
-		w, err := writer(s)
-		if err != nil {
-			return err
-		}
-		_, err = w.UpdateAction(ctx, agentID, id, body.(api.ActionInput))
+	}),
+	Update: provider.UpdateWith(func(ctx context.Context, w API, agentID, id string, in api.ActionInput) error {
+		_, err := w.UpdateAction(ctx, agentID, id, in)
 		return err
-	},
-	Delete: func(ctx context.Context, s provider.Session, agentID, id string) error {
-		w, err := writer(s)
-		if err != nil {
-			return err
-		}
+	}),
+	Delete: provider.DeleteWith(func(ctx context.Context, w API, agentID, id string) error {
 		return w.DeleteAction(ctx, agentID, id)
-	},
+	}),
 }
 
 // liveAction is a live action as the engine compares it: name, type and

@@ -36,35 +36,23 @@ var agentKind = &provider.Kind{
 	Refs: func(value.Map) []provider.Ref {
 		return []provider.Ref{{Path: []string{"knowledgeBaseIds"}, Kind: KindKnowledgeBase}}
 	},
-	List: func(ctx context.Context, s provider.Session, _ string) ([]*provider.Live, error) {
-		r, err := session(s)
-		if err != nil {
-			return nil, err
-		}
+	List: provider.ListWith(func(ctx context.Context, r Reader, _ string) ([]*provider.Live, error) {
 		all, err := r.AllAgents(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return agentSummaries(all), nil
-	},
-	Get: func(ctx context.Context, s provider.Session, id string) (*provider.Live, error) {
-		r, err := session(s)
-		if err != nil {
-			return nil, err
-		}
+	}),
+	Get: provider.GetWith(func(ctx context.Context, r Reader, id string) (*provider.Live, error) {
 		a, err := r.GetAgent(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		return liveAgent(a)
-	},
-	Find: func(ctx context.Context, s provider.Session, _, name string) ([]*provider.Live, error) {
-		w, err := writer(s)
-		if err != nil {
-			return nil, err
-		}
+	}),
+	Find: provider.FindWith(func(ctx context.Context, w API, _, name string) ([]*provider.Live, error) {
 		return findAgents(ctx, w, name)
-	},
+	}),
 	Encode: func(payload value.Map, name string) (any, error) {
 		var settings api.AgentSettings
 		if err := value.Decode(payload, &settings); err != nil {
@@ -75,32 +63,20 @@ var agentKind = &provider.Kind{
 		}
 		return settings, nil
 	},
-	Create: func(ctx context.Context, s provider.Session, _ string, body any) (string, error) {
-		w, err := writer(s)
-		if err != nil {
-			return "", err
-		}
-		a, err := w.CreateAgent(ctx, body.(api.AgentSettings))
+	Create: provider.CreateWith(func(ctx context.Context, w API, _ string, in api.AgentSettings) (string, error) {
+		a, err := w.CreateAgent(ctx, in)
 		if err != nil {
 			return "", err
 		}
 		return a.ID, nil
-	},
-	Update: func(ctx context.Context, s provider.Session, _, id string, body any) error {
-		w, err := writer(s)
-		if err != nil {
-			return err
-		}
-		_, err = w.UpdateAgent(ctx, id, body.(api.AgentSettings))
+	}),
+	Update: provider.UpdateWith(func(ctx context.Context, w API, _, id string, in api.AgentSettings) error {
+		_, err := w.UpdateAgent(ctx, id, in)
 		return err
-	},
-	Delete: func(ctx context.Context, s provider.Session, _, id string) error {
-		w, err := writer(s)
-		if err != nil {
-			return err
-		}
+	}),
+	Delete: provider.DeleteWith(func(ctx context.Context, w API, _, id string) error {
 		return w.DeleteAgent(ctx, id)
-	},
+	}),
 }
 
 // agentSummaries turns search items into partial live agents, oldest first

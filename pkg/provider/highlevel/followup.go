@@ -41,13 +41,9 @@ var followupKind = &provider.Kind{
 		}
 		return up, nil
 	},
-	Update: func(ctx context.Context, s provider.Session, agentID, _ string, body any) error {
-		w, err := writer(s)
-		if err != nil {
-			return err
-		}
-		return w.UpdateFollowupSettings(ctx, agentID, body.(api.FollowupSettingsUpdate))
-	},
+	Update: provider.UpdateWith(func(ctx context.Context, w API, agentID, _ string, in api.FollowupSettingsUpdate) error {
+		return w.UpdateFollowupSettings(ctx, agentID, in)
+	}),
 }
 
 // planFollowup plans the follow-up settings of one agent. A change is

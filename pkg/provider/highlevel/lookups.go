@@ -35,11 +35,7 @@ var _ Lookups = (*api.Location)(nil)
 func lookupKind(name, plural, scope string, identities []string, list func(context.Context, Lookups) ([]*provider.Live, error)) *provider.Kind {
 	return &provider.Kind{
 		Name: name, Plural: plural, ReadOnly: true, Identities: identities,
-		List: func(ctx context.Context, s provider.Session, _ string) ([]*provider.Live, error) {
-			l, ok := s.(Lookups)
-			if !ok {
-				return nil, fmt.Errorf("highlevel: session %T cannot list %s", s, plural)
-			}
+		List: provider.ListWith(func(ctx context.Context, l Lookups, _ string) ([]*provider.Live, error) {
 			lives, err := list(ctx, l)
 			if err != nil && api.IsMissingScope(err) && scope != "" {
 				return nil, fmt.Errorf("reading %s needs the scope %s, which the token lacks: %w", plural, scope, err)
@@ -48,7 +44,7 @@ func lookupKind(name, plural, scope string, identities []string, list func(conte
 				return nil, fmt.Errorf("list %s: %w", plural, err)
 			}
 			return lives, nil
-		},
+		}),
 	}
 }
 

@@ -2,7 +2,6 @@ package highlevel
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/agentform/agentform/pkg/api"
 	"github.com/agentform/agentform/pkg/provider"
@@ -42,24 +41,6 @@ type Reader interface {
 	AllAgents(ctx context.Context) ([]api.AgentSummary, error)
 	GetAgent(ctx context.Context, agentID string) (*api.Agent, error)
 	ListActions(ctx context.Context, agentID string) ([]api.Action, error)
-}
-
-// session returns the API behind a session. Plan sessions may implement
-// Reader only; a write call on one fails.
-func session(s provider.Session) (Reader, error) {
-	r, ok := s.(Reader)
-	if !ok {
-		return nil, fmt.Errorf("highlevel: session %T cannot read the Conversation AI API", s)
-	}
-	return r, nil
-}
-
-func writer(s provider.Session) (API, error) {
-	w, ok := s.(API)
-	if !ok {
-		return nil, fmt.Errorf("highlevel: session %T cannot write to the Conversation AI API", s)
-	}
-	return w, nil
 }
 
 // normalizer is how HighLevel values compare: channels, knowledge base ids,
