@@ -116,3 +116,27 @@ func (p *Policy) Run(ctx context.Context, op Op) error {
 		retries++
 	}
 }
+
+// ErrorOutcome classifies a non-2xx answer the same way for every client: a
+// 429 is retried (the server refused without acting, so a POST too) after
+// holding the whole limiter until Retry-After; a 5xx other than 501 is
+// retried when the call is idempotent, and is otherwise ambiguous (the
+// server may have acted before it failed: ambiguous wraps err so); anything
+// else is final. notFound says whether err means the object does not exist.
+func ErrorOutcome(status int, header http.Header, now time.Time, lim *Limiter, idempotent bool, err error,
+	ambiguous func(error) error, notFound bool) Outcome {
+	after, hasAfter := ParseRetryAfter(header.Get("Retry-After"), now)
+	switch {
+	case status == http.StatusTooManyRequests:
+		if hasAfter {
+			lim.Hold(now.Add(after))
+		}
+		return Outcome{Err: err, Retry: true, After: after, Refused: true}
+	case status >= 500 && status != http.StatusNotImplemented:
+		if !idempotent {
+			return Outcome{Err: ambiguous(err)}
+		}
+		return Outcome{Err: err, Retry: true, After: after} // a 503 may say when to come back
+	}
+	return Outcome{Err: err, NotFound: notFound}
+}

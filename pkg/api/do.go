@@ -295,26 +295,8 @@ func (c *caller) ambiguous(cl *call, err error) *AmbiguousError {
 // errorAnswer classifies a non-2xx answer.
 func (c *caller) errorAnswer(cl *call, lim *rest.Limiter, resp *http.Response, body []byte) rest.Outcome {
 	apiErr := c.newError(cl, resp.StatusCode, body)
-	now := c.client.policy.Clock.Now()
-	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		// The server refused without acting: safe to retry, POST included.
-		// The whole location waits, not just this call.
-		if hasAfter {
-			lim.Hold(now.Add(after))
-		}
-		return rest.Outcome{Err: apiErr, Retry: true, After: after, Refused: true}
-	case code >= 500 && code != http.StatusNotImplemented:
-		if !cl.idempotent() {
-			// The server may have acted before it failed.
-			return rest.Outcome{Err: c.ambiguous(cl, apiErr)}
-		}
-		// A 503 may say when to come back.
-		return rest.Outcome{Err: apiErr, Retry: true, After: after}
-	default:
-		return rest.Outcome{Err: apiErr, NotFound: IsNotFound(apiErr)}
-	}
+	return rest.ErrorOutcome(resp.StatusCode, resp.Header, c.client.policy.Clock.Now(), lim, cl.idempotent(), apiErr,
+		func(err error) error { return c.ambiguous(cl, err) }, IsNotFound(apiErr))
 }
 
 // unusable reports a 2xx answer the client cannot use. For a POST the server

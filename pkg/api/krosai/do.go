@@ -141,22 +141,8 @@ func (a *Account) attempt(ctx context.Context, lim *rest.Limiter, c *call, n int
 	}
 
 	apiErr := newError(c.method, c.path, a.name, resp.StatusCode, data, cl.red)
-	now := cl.policy.Clock.Now()
-	after, hasAfter := rest.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
-		if hasAfter {
-			lim.Hold(now.Add(after))
-		}
-		return rest.Outcome{Err: apiErr, Retry: true, After: after, Refused: true}
-	case code >= 500 && code != http.StatusNotImplemented:
-		if !c.idempotent() {
-			return rest.Outcome{Err: a.ambiguous(c, apiErr)}
-		}
-		return rest.Outcome{Err: apiErr, Retry: true, After: after}
-	default:
-		return rest.Outcome{Err: apiErr, NotFound: code == http.StatusNotFound}
-	}
+	return rest.ErrorOutcome(resp.StatusCode, resp.Header, cl.policy.Clock.Now(), lim, c.idempotent(), apiErr,
+		func(err error) error { return a.ambiguous(c, err) }, resp.StatusCode == http.StatusNotFound)
 }
 
 // ambiguous wraps the failure of a POST that may have acted.
