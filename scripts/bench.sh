@@ -9,7 +9,7 @@
 #   scripts/bench.sh 10000 0ms plan -tokens agency
 #   scripts/bench.sh figures                     every figure of the README's performance section
 #
-# SCENARIOS: comma-separated apply, plan, drift (default apply,plan).
+# SCENARIOS: comma-separated apply, plan, drift, validate (default apply,plan).
 # Flags after them go to fleetbench: -tokens location|agency (default
 # location), -parallelism N, -per-file N, -inline, -drift-every N.
 # BENCH_DIR keeps the work folder (manifests, seeds, databases, each
@@ -41,8 +41,9 @@ if [ "$1" = figures ]; then
 	fleetbench -dir "$work/apply-400" -locations 400 -scenarios apply | tail -n +3
 	fleetbench -dir "$work/latency-100" -locations 100 -latency 20ms -scenarios apply,plan | tail -n +3
 	echo
-	echo "### plan of 10,000 seeded locations, one agency token"
-	fleetbench -dir "$work/plan-10000" -locations 10000 -tokens agency -scenarios plan
+	echo "### 10,000 seeded locations: the loader alone (validate), plan with one agency token, plan and drift with a token per location"
+	fleetbench -dir "$work/plan-10000" -locations 10000 -tokens agency -scenarios validate,plan
+	fleetbench -dir "$work/plan-10000-tokens" -locations 10000 -scenarios plan,drift | tail -n +3
 	echo
 	echo "### in process: loading 10,000 manifests, planning 10,000 locations, a 10,000-line prompt diff"
 	go test -run '^$' -bench 'BenchmarkLoad|BenchmarkPlan|BenchmarkRenderPromptDiff' -benchtime 1x ./internal/bench -args -locations 10000

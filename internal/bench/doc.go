@@ -37,6 +37,8 @@
 //     must exit 0.
 //   - drift: the drifted seed; `plan --detailed-exitcode --out` must exit
 //     2 and the saved plan must change exactly the drifted locations.
+//   - validate: `agentform validate` of the manifests, the loader alone (no
+//     sandbox).
 //
 // # Bounds
 //

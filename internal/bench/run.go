@@ -27,6 +27,9 @@ const (
 	// ScenarioPlan seeds the fleet with its agents, equal to the manifests,
 	// and runs `agentform plan`, which must show no changes.
 	ScenarioPlan = "plan"
+	// ScenarioValidate runs `agentform validate` on the manifests: the
+	// loader alone (no sandbox, no request).
+	ScenarioValidate = "validate"
 	// ScenarioDrift seeds the fleet with drift in every DriftEvery-th
 	// location and runs `agentform plan --detailed-exitcode`, which must
 	// exit 2 and show exactly those changes.
@@ -135,6 +138,21 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 // runs the scenario's commands against it.
 func runScenario(ctx context.Context, cfg Config, sc, manifests string) ([]Result, error) {
 	fleet := cfg.Fleet
+	if sc == ScenarioValidate {
+		r := Result{Scenario: sc, Command: "validate", Locations: fleet.Locations, Parallelism: cfg.Parallelism, Requests: map[string]int{}}
+		outPath := filepath.Join(cfg.Dir, "validate.out")
+		if err := measure(ctx, &r, cfg.Binary, []string{"validate", manifests}, os.Environ(), outPath); err != nil {
+			return nil, err
+		}
+		if err := writeRSS(outPath+".rss.csv", r.RSS); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(cfg.Log, "%s: %s\n", sc, r)
+		if r.Exit != 0 {
+			return []Result{r}, fmt.Errorf("agentform validate exited %d, want 0 (output in %s)", r.Exit, outPath)
+		}
+		return []Result{r}, nil
+	}
 	withAgents := true
 	switch sc {
 	case ScenarioApply:
@@ -146,7 +164,7 @@ func runScenario(ctx context.Context, cfg Config, sc, manifests string) ([]Resul
 			fleet.DriftEvery = 100
 		}
 	default:
-		return nil, fmt.Errorf("unknown scenario (want %s, %s or %s)", ScenarioApply, ScenarioPlan, ScenarioDrift)
+		return nil, fmt.Errorf("unknown scenario (want %s, %s, %s or %s)", ScenarioApply, ScenarioPlan, ScenarioDrift, ScenarioValidate)
 	}
 	seedPath := filepath.Join(cfg.Dir, sc+"-seed.json")
 	start := time.Now()

@@ -84,6 +84,12 @@ func TestRun(t *testing.T) {
 		}
 	}
 
+	cfg.Scenarios = []string{ScenarioValidate}
+	rs, err = Run(context.Background(), cfg)
+	if err != nil || len(rs) != 1 || rs[0].Command != "validate" || rs[0].Total() != 0 || rs[0].Exit != 0 {
+		t.Errorf("validate: %v, %+v", err, rs)
+	}
+
 	t.Setenv("BENCH_FAKE_EXIT", "3")
 	cfg.Scenarios = []string{ScenarioPlan}
 	rs, err = Run(context.Background(), cfg)

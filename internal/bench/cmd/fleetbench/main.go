@@ -32,7 +32,7 @@ func main() {
 	flag.IntVar(&cfg.Fleet.DriftEvery, "drift-every", 100, "drift scenario: every Nth location's live state differs")
 	flag.DurationVar(&cfg.Latency, "latency", 0, "latency the sandbox adds to every request")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 16, "agentform --parallelism (locations at once)")
-	flag.StringVar(&scenarios, "scenarios", "apply,plan", "comma-separated: apply, plan, drift")
+	flag.StringVar(&scenarios, "scenarios", "apply,plan", "comma-separated: apply, plan, drift, validate")
 	tokens := flag.String("tokens", "location", "location: every location's own token in its tokenEnv variable; agency: one agency token (HIGHLEVEL_AGENCY_TOKEN) mints them")
 	flag.BoolVar(&keep, "keep", false, "keep the temporary work folder")
 	flag.Parse()
