@@ -107,7 +107,6 @@ func BenchmarkPlan(b *testing.B) {
 	if _, err := s.LoadSeed(seed); err != nil {
 		b.Fatal(err)
 	}
-	seed = nil
 	agencyToken, err := s.MintAgencyToken(CompanyID, sim.AgencyScopes(false)...)
 	if err != nil {
 		b.Fatal(err)

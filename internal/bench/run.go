@@ -78,7 +78,7 @@ type Result struct {
 	PeakRSS int64
 	// RSS is the command's resident set size over time, sampled every
 	// rssInterval (Linux only).
-	RSS []rssSample
+	RSS []RSSSample
 	// Output is the size of the command's standard output.
 	Output int64
 	// Exit is the command's exit status.
@@ -187,7 +187,6 @@ func runScenario(ctx context.Context, cfg Config, sc, manifests string) ([]Resul
 		return nil, err
 	}
 	st, err := s.LoadSeed(seed)
-	seed = nil
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +289,7 @@ func measure(ctx context.Context, r *Result, bin string, args, env []string, out
 		return fmt.Errorf("run %s: %w", filepath.Base(bin), err)
 	}
 	done := make(chan struct{})
-	sampled := make(chan []rssSample, 1)
+	sampled := make(chan []RSSSample, 1)
 	go func() { sampled <- sampleRSS(c.Process.Pid, start, done) }()
 	err = c.Wait()
 	r.Wall = time.Since(start)
@@ -317,20 +316,20 @@ func measure(ctx context.Context, r *Result, bin string, args, env []string, out
 // rssInterval is how often a running command's resident set size is read.
 const rssInterval = 50 * time.Millisecond
 
-// rssSample is a command's resident set size At its elapsed time.
-type rssSample struct {
+// RSSSample is a command's resident set size (bytes) at an elapsed time.
+type RSSSample struct {
 	At  time.Duration
 	RSS int64
 }
 
 // sampleRSS reads pid's resident set size every rssInterval until done.
-func sampleRSS(pid int, start time.Time, done <-chan struct{}) []rssSample {
-	var out []rssSample
+func sampleRSS(pid int, start time.Time, done <-chan struct{}) []RSSSample {
+	var out []RSSSample
 	t := time.NewTicker(rssInterval)
 	defer t.Stop()
 	for {
 		if rss := residentSize(pid); rss > 0 {
-			out = append(out, rssSample{time.Since(start), rss})
+			out = append(out, RSSSample{time.Since(start), rss})
 		}
 		select {
 		case <-done:
@@ -343,7 +342,7 @@ func sampleRSS(pid int, start time.Time, done <-chan struct{}) []rssSample {
 // PeakAt is when the sampled resident set size was highest (0 without
 // samples).
 func (r Result) PeakAt() time.Duration {
-	var best rssSample
+	var best RSSSample
 	for _, s := range r.RSS {
 		if s.RSS > best.RSS {
 			best = s
@@ -353,7 +352,7 @@ func (r Result) PeakAt() time.Duration {
 }
 
 // writeRSS writes the samples as CSV: seconds, megabytes.
-func writeRSS(path string, samples []rssSample) error {
+func writeRSS(path string, samples []RSSSample) error {
 	var b strings.Builder
 	b.WriteString("seconds,rss_mb\n")
 	for _, s := range samples {
