@@ -500,7 +500,7 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 		Fingerprint: n.live.Fingerprint}
 	for _, f := range n.kind.ForceNew {
 		want, declared := desired[f]
-		if !declared || value.SameDeclared(before[f], want) {
+		if !declared || sameDeclared(before[f], want) || value.SameDeclared(before[f], want) {
 			continue
 		}
 		c.Op, c.After = OpReplace, desired
@@ -512,6 +512,9 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 				f, before[f], want, n.kind.Plural)), true, nil
 		}
 		return c, true, nil
+	}
+	if sameDeclared(before, desired) {
+		return Change{}, false, nil // most objects of a settled fleet: no diff to compute
 	}
 	diffs, err := n.kind.Normalize.DiffDeclared(before, desired)
 	if err != nil {
@@ -541,6 +544,50 @@ func (r *targetRun) compare(n *node, desired value.Map) (Change, bool, error) {
 			noun, strings.Join(paths, ", "), n.kind.Plural)), true, nil
 	}
 	return c, true, nil
+}
+
+// sameDeclared reports whether live, cut down to what desired declares (as
+// value.Project cuts it: nested objects recurse, lists of the same length
+// item by item, a missing or null live field equals a declared zero value),
+// equals desired, with no allocation. When it does,
+// value.Normalizer.DiffDeclared finds no difference; when it does not, the
+// diff decides (false means "not known to be equal"). It spares a settled
+// fleet's plan the reflective diff of every object.
+func sameDeclared(live, desired any) bool {
+	switch d := desired.(type) {
+	case value.Map:
+		l, ok := live.(value.Map)
+		if !ok {
+			return false
+		}
+		for k, dv := range d {
+			lv, ok := l[k]
+			if !ok || lv == nil {
+				if !value.IsZero(dv) {
+					return false
+				}
+				continue
+			}
+			if !sameDeclared(lv, dv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		l, ok := live.([]any)
+		if !ok || len(l) != len(d) {
+			return false
+		}
+		for i := range d {
+			if !sameDeclared(l[i], d[i]) {
+				return false
+			}
+		}
+		return true
+	case string, float64, bool:
+		return live == desired // same dynamic type and value; both comparable
+	}
+	return false
 }
 
 // cannot turns a change the API cannot make into a report that says so,

@@ -2,6 +2,9 @@ package highlevel
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 
 	"github.com/agentform/agentform/pkg/api"
@@ -70,15 +73,71 @@ var actionKind = &provider.Kind{
 }
 
 // liveAction is a live action as the engine compares it: name, type and
-// details in JSON types.
+// details in JSON types. The details are decoded once, for the fields and
+// the fingerprint both.
 func liveAction(a api.Action) (*provider.Live, error) {
-	details, err := value.MapOf(a.Details)
+	details, err := decodeDetails(a.Details)
 	if err != nil {
 		return nil, fmt.Errorf("action %q (%s): live details: %w", a.Name, a.ID, err)
 	}
-	return &provider.Live{ID: a.ID, Name: a.Name, Fingerprint: FingerprintAction(a), Raw: a,
-		Fields: value.Map{"name": a.Name, "type": a.Type, "details": details}}, nil
+	fields := details
+	if fields == nil {
+		fields = value.Map{}
+	}
+	return &provider.Live{ID: a.ID, Name: a.Name, Fingerprint: actionFingerprint(a, details), Raw: a,
+		Fields: value.Map{"name": a.Name, "type": a.Type, "details": fields}}, nil
 }
 
-// FingerprintAction fingerprints a live action.
-func FingerprintAction(a api.Action) string { return value.Fingerprint(a) }
+// decodeDetails decodes an action's details: nil for JSON null (or none),
+// an error for anything but an object.
+func decodeDetails(raw json.RawMessage) (value.Map, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	switch m := v.(type) {
+	case value.Map:
+		return m, nil
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%T is not an object", v)
+}
+
+// FingerprintAction fingerprints a live action: value.Fingerprint of the
+// action as the API answered it.
+func FingerprintAction(a api.Action) string {
+	details, err := decodeDetails(a.Details)
+	if err != nil {
+		return value.Fingerprint(a)
+	}
+	return actionFingerprint(a, details)
+}
+
+// actionFingerprint is FingerprintAction with the details already decoded
+// (nil for null): value.Fingerprint encodes the action, decodes that into
+// JSON types and hashes their encoding; the decoded form is built here
+// directly from the decoded details, and hashed (fingerprintJSON).
+func actionFingerprint(a api.Action, details value.Map) string {
+	m := value.Map{"id": a.ID, "name": a.Name, "type": a.Type, "details": details} // nil details: null
+	if a.AgentID != "" {                                                           // omitempty
+		m["agentId"] = a.AgentID
+	}
+	return fingerprintJSON(m)
+}
+
+// fingerprintJSON is value.Fingerprint of a value already in JSON types, as
+// decoded from JSON (so its strings are valid UTF-8): encoding/json sorts
+// object keys, so its encoding is the canonical one, in one pass instead of
+// three.
+func fingerprintJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

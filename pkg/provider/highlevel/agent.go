@@ -99,9 +99,22 @@ func liveAgent(a *api.Agent) (*provider.Live, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live settings: %w", err)
 	}
+	fp := agentFingerprint(a.ID, m)
 	m["name"] = a.Name
-	return &provider.Live{ID: a.ID, Name: a.Name, Fields: m, Fingerprint: FingerprintAgent(a),
+	return &provider.Live{ID: a.ID, Name: a.Name, Fields: m, Fingerprint: fp,
 		Cascade: len(a.Actions), Raw: a}, nil
+}
+
+// agentFingerprint is FingerprintAgent from the agent's id and its settings
+// already in JSON types (value.MapOf of them): the decoded form
+// value.Fingerprint hashes is those settings with the id.
+func agentFingerprint(id string, settings value.Map) string {
+	m := make(value.Map, len(settings)+1)
+	for k, v := range settings {
+		m[k] = v
+	}
+	m["id"] = id
+	return fingerprintJSON(m)
 }
 
 // findAgents returns the live agents named exactly name, oldest first: a
