@@ -806,7 +806,7 @@ func sourceOf(d *provider.Desired, path string) string {
 // withSources sets where each diff's desired value, and for a create or
 // replace each field of After, was written.
 func withSources(c Change, d *provider.Desired) Change {
-	if d == nil || len(d.Sources) == 0 {
+	if d == nil || d.Sources.Len() == 0 {
 		return c
 	}
 	for i := range c.Diffs {

@@ -234,7 +234,7 @@ func checkAccounts(docs []*document, d *diags) {
 }
 
 // buildAccount turns a validated KrosAIAccount document into the model.
-func buildAccount(doc *document) *KrosAIAccount {
+func (l *loader) buildAccount(doc *document) *KrosAIAccount {
 	n := doc.doc
 	a := &KrosAIAccount{Pos: n.pos, TokenEnv: DefaultKrosAITokenEnv}
 	acct := n.get("account")
@@ -258,7 +258,7 @@ func buildAccount(doc *document) *KrosAIAccount {
 	}
 	if agents := n.get("agents"); agents != nil {
 		for _, ag := range agents.items {
-			a.Agents = append(a.Agents, buildKrosAgent(ag))
+			a.Agents = append(a.Agents, l.buildKrosAgent(ag, n.pos.File))
 		}
 	}
 	return a
@@ -267,7 +267,7 @@ func buildAccount(doc *document) *KrosAIAccount {
 // krosAgentKeys are the KrosAI agent keys that are not API settings.
 var krosAgentKeys = []string{"name", "id", "base"}
 
-func buildKrosAgent(n *node) *KrosAgent {
+func (l *loader) buildKrosAgent(n *node, file string) *KrosAgent {
 	ag := &KrosAgent{Pos: n.pos, Settings: map[string]any{}}
 	ag.Name, _ = n.get("name").str()
 	ag.PinnedID, _ = n.get("id").str()
@@ -277,6 +277,6 @@ func buildKrosAgent(n *node) *KrosAgent {
 		}
 	}
 	ag.Refs = collectRefs(n, krosRefFields)
-	ag.Sources = sourcesOf(n, krosAgentKeys...)
+	ag.Sources = l.sourcesOf(n, file, krosAgentKeys...)
 	return ag
 }

@@ -34,7 +34,9 @@ type loader struct {
 	d     diags // errors
 	warn  diags // warnings: unused variables
 	trees []string
-	files map[string][]byte     // every file read: manifests and bases
+	// files are the SHA-256 of every file read (manifests, bases, vars
+	// files): the digest needs no file kept in memory.
+	files map[string][32]byte
 	bases map[string]*baseEntry // parsed base files by path
 	// varsFiles are the vars files read, by path.
 	varsFiles map[string]*varsFile
@@ -43,6 +45,9 @@ type loader struct {
 	// varDecls is every variable declared; varUsed those a string used.
 	varDecls []*varDecl
 	varUsed  map[*varDecl]bool
+	// sources and paths intern the built model's Sources (see sourcesOf).
+	sources map[string]*sourceSet
+	paths   map[string]string
 }
 
 // document is one Location or KrosAIAccount document on its way to the
@@ -55,24 +60,39 @@ type document struct {
 	documents []kbDocs
 }
 
+// header returns the document reduced to its header field key: what the
+// checks across documents read once the model is built.
+func (d *document) header(key string) *document {
+	n := &node{kind: mapKind, pos: d.doc.pos}
+	if f := d.doc.field(key); f != nil {
+		n.fields = []field{*f}
+	}
+	return &document{file: d.file, kind: d.kind, doc: n}
+}
+
 func load(src source, paths []string) (*Set, error) {
 	if len(paths) == 0 {
 		return nil, ErrNoPaths
 	}
-	l := &loader{src: src, files: map[string][]byte{}, bases: map[string]*baseEntry{},
+	l := &loader{src: src, files: map[string][32]byte{}, bases: map[string]*baseEntry{},
 		varsFiles: map[string]*varsFile{}, docs: map[string]docInfo{}, varUsed: map[*varDecl]bool{}}
 	files, trees := discover(src, paths, &l.d)
 	l.trees = trees
-	var docs []*document
-	for _, name := range files {
-		docs = append(docs, l.loadFile(name)...)
-	}
+	// Each file's documents are built into the model as soon as they are
+	// loaded, and only their headers kept for the checks across files: a
+	// fleet of thousands of locations never holds every document's tree.
 	var locations, accounts []*document
-	for _, doc := range docs {
-		if doc.kind == KindKrosAIAccount {
-			accounts = append(accounts, doc)
-		} else {
-			locations = append(locations, doc)
+	var locs []*Location
+	var accts []*KrosAIAccount
+	for _, name := range files {
+		for _, doc := range l.loadFile(name) {
+			if doc.kind == KindKrosAIAccount {
+				accts = append(accts, l.buildAccount(doc))
+				accounts = append(accounts, doc.header("account"))
+			} else {
+				locs = append(locs, l.buildLocation(doc.doc))
+				locations = append(locations, doc.header("location"))
+			}
 		}
 	}
 	checkLocationIDs(locations, &l.d)
@@ -82,13 +102,7 @@ func load(src source, paths []string) (*Set, error) {
 		return nil, l.d.list.sortAndDedupe()
 	}
 	l.reportUnusedVars()
-	set := &Set{Warnings: l.warn.list.sortAndDedupe()}
-	for _, doc := range locations {
-		set.Locations = append(set.Locations, buildLocation(doc.doc))
-	}
-	for _, doc := range accounts {
-		set.Accounts = append(set.Accounts, buildAccount(doc))
-	}
+	set := &Set{Warnings: l.warn.list.sortAndDedupe(), Locations: locs, Accounts: accts}
 	set.Files, set.Digest = l.digest()
 	return set, nil
 }
@@ -97,9 +111,6 @@ func load(src source, paths []string) (*Set, error) {
 // files of at most MaxManifestSize are read, and symbolic links only when
 // they stay inside the trees being loaded.
 func (l *loader) read(name string) ([]byte, error) {
-	if data, ok := l.files[name]; ok {
-		return data, nil
-	}
 	if err := l.src.linkProblem(name, l.trees); err != nil {
 		return nil, err
 	}
@@ -107,11 +118,12 @@ func (l *loader) read(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.files[name] = data
+	l.files[name] = sha256.Sum256(data)
 	return data, nil
 }
 
 // digest returns the sorted files read and the hex SHA-256 over each path,
+// a NUL byte and the SHA-256 of its content (a document's recorded one),
 // a NUL byte and its content.
 func (l *loader) digest() ([]string, string) {
 	names := make([]string, 0, len(l.files)+len(l.docs))
@@ -128,8 +140,8 @@ func (l *loader) digest() ([]string, string) {
 	for _, name := range names {
 		io.WriteString(h, name)
 		h.Write([]byte{0})
-		if data, ok := l.files[name]; ok {
-			h.Write(data)
+		if sum, ok := l.files[name]; ok {
+			h.Write(sum[:])
 		} else {
 			io.WriteString(h, l.docs[name].sha256)
 		}

@@ -188,11 +188,12 @@ func TestLoadRelativePathsDigestAndBasesAbove(t *testing.T) {
 	if !slices.Equal(set.Files, wantFiles) {
 		t.Errorf("Files = %q, want %q", set.Files, wantFiles)
 	}
-	h := sha256.New()
+	h := sha256.New() // over each path, a NUL and the SHA-256 of its content
 	for _, f := range wantFiles {
 		data, _ := os.ReadFile(f)
 		h.Write([]byte(f + "\x00"))
-		h.Write(data)
+		sum := sha256.Sum256(data)
+		h.Write(sum[:])
 	}
 	if want := hex.EncodeToString(h.Sum(nil)); set.Digest != want {
 		t.Errorf("Digest = %s, want %s", set.Digest, want)

@@ -17,7 +17,11 @@
 // file), so a FIFO, a device or a link out of the tree is refused by name.
 package spec
 
-import "strings"
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+)
 
 import (
 	"crypto/sha256"
@@ -111,18 +115,110 @@ type Agent struct {
 	Sources Sources
 }
 
-// Sources maps the dotted path of every declared value (and of every item of
-// a list, "workingHours[1].intervals") to where it was written: the
-// manifest, the base it came from, or the vars file a whole-value variable
-// came from. Paths are relative to the object (for an action:
-// "details.calendarId").
-type Sources map[string]Pos
+// Sources says where every declared value of an object (and every item of
+// a list, "workingHours[1].intervals") was written: the manifest, the base
+// it came from, or the vars file a whole-value variable came from. Paths are
+// relative to the object (for an action: "details.calendarId"). It is
+// compact: the entries a location inherits from bases are shared by every
+// object that inherits the same ones, so a fleet of thousands of locations
+// on one base holds them once.
+type Sources struct {
+	own, inherited *sourceSet
+}
+
+// sourceSet is entries sorted by path.
+type sourceSet struct {
+	paths []string
+	pos   []Pos
+}
+
+// NewSources makes Sources from a map (tests, providers).
+func NewSources(m map[string]Pos) Sources {
+	return Sources{own: newSourceSet(m)}
+}
+
+func newSourceSet(m map[string]Pos) *sourceSet {
+	if len(m) == 0 {
+		return nil
+	}
+	s := &sourceSet{paths: make([]string, 0, len(m)), pos: make([]Pos, 0, len(m))}
+	for p := range m {
+		s.paths = append(s.paths, p)
+	}
+	slices.Sort(s.paths)
+	for _, p := range s.paths {
+		s.pos = append(s.pos, m[p])
+	}
+	return s
+}
+
+func (s *sourceSet) get(path string) (Pos, bool) {
+	if s == nil {
+		return Pos{}, false
+	}
+	i, ok := slices.BinarySearch(s.paths, path)
+	if !ok {
+		return Pos{}, false
+	}
+	return s.pos[i], true
+}
+
+// Len is how many values Sources knows.
+func (s Sources) Len() int {
+	n := 0
+	for _, set := range []*sourceSet{s.own, s.inherited} {
+		if set != nil {
+			n += len(set.paths)
+		}
+	}
+	return n
+}
+
+// Each calls f for every path and where its value was written, by path.
+func (s Sources) Each(f func(path string, p Pos)) {
+	m := s.Map()
+	paths := make([]string, 0, len(m))
+	for p := range m {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		f(p, m[p])
+	}
+}
+
+// Map returns the sources as a map (a copy).
+func (s Sources) Map() map[string]Pos {
+	out := make(map[string]Pos, s.Len())
+	for _, set := range []*sourceSet{s.inherited, s.own} {
+		if set == nil {
+			continue
+		}
+		for i, p := range set.paths {
+			out[p] = set.pos[i]
+		}
+	}
+	return out
+}
+
+// Prefixed returns the sources with prefix put before every path.
+func (s Sources) Prefixed(prefix string) Sources {
+	m := map[string]Pos{}
+	s.Each(func(p string, pos Pos) { m[prefix+p] = pos })
+	return NewSources(m)
+}
+
+// MarshalJSON writes the sources as a JSON object, path → position.
+func (s Sources) MarshalJSON() ([]byte, error) { return json.Marshal(s.Map()) }
 
 // Of returns where the value at path, or the nearest enclosing value, was
 // written.
 func (s Sources) Of(path string) (Pos, bool) {
 	for {
-		if p, ok := s[path]; ok {
+		if p, ok := s.own.get(path); ok {
+			return p, true
+		}
+		if p, ok := s.inherited.get(path); ok {
 			return p, true
 		}
 		i := max(strings.LastIndexByte(path, '.'), strings.LastIndexByte(path, '['))

@@ -73,11 +73,7 @@ func desiredAgent(a *spec.Agent) (*provider.Desired, error) {
 		if err != nil {
 			return nil, fmt.Errorf("followup: %w", err)
 		}
-		sources := spec.Sources{}
-		for path, pos := range fu.Sources {
-			sources["followupSettings."+path] = pos
-		}
-		d.Children = append(d.Children, &provider.Desired{Kind: KindFollowup, Pos: fu.Pos, Sources: sources,
+		d.Children = append(d.Children, &provider.Desired{Kind: KindFollowup, Pos: fu.Pos, Sources: fu.Sources.Prefixed("followupSettings."),
 			Fields: value.Map{"actions": value.List(fu.Actions), "followupSettings": settings}})
 	}
 	return d, nil

@@ -225,7 +225,7 @@ func TestTargetOwnsListedDocuments(t *testing.T) {
 	if !listed.Owns[KindDocument] || bare.Owns[KindDocument] {
 		t.Errorf("owns: listed %v, bare %v", listed.Owns, bare.Owns)
 	}
-	if c := listed.Children[0]; c.Name != UploadName("faq.md", doc.SHA256) || c.Fields["size"] != 1.0 || c.Sources["name"].Line != 7 {
+	if c := listed.Children[0]; c.Name != UploadName("faq.md", doc.SHA256) || c.Fields["size"] != 1.0 || func() bool { p, _ := c.Sources.Of("name"); return p.Line != 7 }() {
 		t.Errorf("document %+v", c)
 	}
 	if _, ok := listed.Fields["description"]; ok || bare.Fields["description"] != "d" {

@@ -58,12 +58,12 @@ func desiredKnowledgeBase(kb *spec.KnowledgeBase) *provider.Desired {
 		fields["description"] = kb.Description
 	}
 	d := &provider.Desired{Kind: KindKnowledgeBase, Name: kb.Name, Fields: fields, Pos: kb.Pos,
-		Owns: map[string]bool{KindDocument: kb.DocumentsDeclared}, Sources: spec.Sources{"name": kb.Pos}}
+		Owns: map[string]bool{KindDocument: kb.DocumentsDeclared}, Sources: spec.NewSources(map[string]spec.Pos{"name": kb.Pos})}
 	for _, doc := range kb.Documents {
 		name := UploadName(doc.Name, doc.SHA256)
 		d.Children = append(d.Children, &provider.Desired{Kind: KindDocument, Name: name, Pos: doc.Pos,
 			Fields:  value.Map{"name": name, "size": float64(doc.Size)},
-			Sources: spec.Sources{"name": doc.Pos, "size": doc.Pos}})
+			Sources: spec.NewSources(map[string]spec.Pos{"name": doc.Pos, "size": doc.Pos})})
 	}
 	return d
 }
