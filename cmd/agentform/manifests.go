@@ -17,7 +17,9 @@ func (g *globals) loadManifests(paths []string) (*spec.Set, error) {
 			return nil, err
 		}
 	}
-	set, err := spec.Load(paths...)
+	// Scan keeps each location's header only; the planner expands a
+	// location's agents when it plans it (see spec.Scan).
+	set, err := spec.Scan(paths...)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		for _, d := range diags {

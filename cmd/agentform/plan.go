@@ -109,7 +109,7 @@ func loadBaseline(g *globals, paths []string) (*spec.Set, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	set, err := spec.Load(paths...)
+	set, err := spec.Scan(paths...)
 	if err != nil {
 		// A broken base branch must not block the pull request that fixes
 		// it: plan without drift labels and say so.

@@ -127,7 +127,7 @@ func BenchmarkPlan(b *testing.B) {
 		connect := func(_ context.Context, t *provider.Target) (provider.Session, error) {
 			return tokens.Location(t.ID), nil
 		}
-		set, err := spec.Load(filepath.Join(dir, "locations"))
+		set, err := spec.Scan(filepath.Join(dir, "locations")) // as the CLI does
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,4 +3,4 @@
 package bench
 
 // residentSize is 0 where /proc is not there.
-func residentSize(int) int64 { return 0 }
+func residentSize(int) (rss, peak int64) { return 0, 0 }

@@ -74,7 +74,8 @@ type Result struct {
 	// serving the command) while the command ran.
 	SandboxCPU time.Duration
 	// PeakRSS is the command's maximum resident set size, in bytes (0 where
-	// the platform does not say).
+	// the platform does not say): its rusage maxrss, unless that may be the
+	// harness's (see peakRSS).
 	PeakRSS int64
 	// RSS is the command's resident set size over time, sampled every
 	// rssInterval (Linux only).
@@ -288,6 +289,7 @@ func measure(ctx context.Context, r *Result, bin string, args, env []string, out
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("run %s: %w", filepath.Base(bin), err)
 	}
+	_, harnessPeak := residentSize(os.Getpid()) // after the exec: see peakRSS
 	done := make(chan struct{})
 	sampled := make(chan []RSSSample, 1)
 	go func() { sampled <- sampleRSS(c.Process.Pid, start, done) }()
@@ -303,7 +305,7 @@ func measure(ctx context.Context, r *Result, bin string, args, env []string, out
 	ps := c.ProcessState
 	r.Exit = ps.ExitCode()
 	r.CPU = ps.UserTime() + ps.SystemTime()
-	r.PeakRSS = maxRSS(ps)
+	r.PeakRSS = peakRSS(r.RSS, maxRSS(ps), harnessPeak)
 	if info, err := outFile.Stat(); err == nil {
 		r.Output = info.Size()
 	}
@@ -316,10 +318,12 @@ func measure(ctx context.Context, r *Result, bin string, args, env []string, out
 // rssInterval is how often a running command's resident set size is read.
 const rssInterval = 50 * time.Millisecond
 
-// RSSSample is a command's resident set size (bytes) at an elapsed time.
+// RSSSample is a command's resident set size (bytes) at an elapsed time,
+// and its peak so far.
 type RSSSample struct {
-	At  time.Duration
-	RSS int64
+	At   time.Duration
+	RSS  int64
+	Peak int64
 }
 
 // sampleRSS reads pid's resident set size every rssInterval until done.
@@ -328,8 +332,8 @@ func sampleRSS(pid int, start time.Time, done <-chan struct{}) []RSSSample {
 	t := time.NewTicker(rssInterval)
 	defer t.Stop()
 	for {
-		if rss := residentSize(pid); rss > 0 {
-			out = append(out, RSSSample{time.Since(start), rss})
+		if rss, peak := residentSize(pid); rss > 0 {
+			out = append(out, RSSSample{time.Since(start), rss, peak})
 		}
 		select {
 		case <-done:
@@ -337,6 +341,29 @@ func sampleRSS(pid int, start time.Time, done <-chan struct{}) []RSSSample {
 		case <-t.C:
 		}
 	}
+}
+
+// peakRSS is a command's peak resident set size from its rusage maxrss,
+// its samples and the harness's own peak when it started the command. On
+// Linux a child's maxrss also counts the address space it was forked with
+// until its exec, the harness's: the kernel keeps the high-water mark of
+// the memory exec replaced. So a maxrss above the harness's peak is the
+// command's own; otherwise the command stayed below the harness (a
+// sandbox of 10,000 locations holds about a gigabyte) and its peak is the
+// highest VmHWM sampled, its own since the exec, exact but for growth in
+// its last sampling interval.
+func peakRSS(samples []RSSSample, maxrss, harness int64) int64 {
+	if maxrss > harness {
+		return maxrss
+	}
+	var peak int64
+	for _, s := range samples {
+		peak = max(peak, s.Peak, s.RSS)
+	}
+	if peak == 0 {
+		return maxrss // nothing sampled: the best there is
+	}
+	return peak
 }
 
 // PeakAt is when the sampled resident set size was highest (0 without

@@ -100,3 +100,29 @@ func TestRun(t *testing.T) {
 		t.Error("an unknown scenario is accepted")
 	}
 }
+
+// TestPeakRSS: a child's maxrss above the harness's own peak is the
+// child's; at or below it, it may be the harness's memory the child was
+// forked with, and the sampled peaks decide.
+func TestPeakRSS(t *testing.T) {
+	const mb = 1 << 20
+	samples := []RSSSample{{RSS: 40 * mb, Peak: 60 * mb}, {RSS: 150 * mb, Peak: 150 * mb}, {RSS: 90 * mb, Peak: 150 * mb}}
+	tests := []struct {
+		name            string
+		samples         []RSSSample
+		maxrss, harness int64
+		want            int64
+	}{
+		{"command above the harness", samples, 400 * mb, 100 * mb, 400 * mb},
+		{"maxrss is the harness's", samples, 973 * mb, 973 * mb, 150 * mb},
+		{"maxrss below the harness's peak", samples, 500 * mb, 973 * mb, 150 * mb},
+		{"nothing sampled", nil, 973 * mb, 973 * mb, 973 * mb},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := peakRSS(tc.samples, tc.maxrss, tc.harness); got != tc.want {
+				t.Errorf("peakRSS = %d MB, want %d MB", got/mb, tc.want/mb)
+			}
+		})
+	}
+}

@@ -47,6 +47,14 @@ func Bind(p *Plan, m *Manifests) error {
 			problems = append(problems, fmt.Sprintf("%s %s: no provider for %s targets", targetWord(tp.Kind), tp.ID, tp.Kind))
 			continue
 		}
+		if len(tp.Changes) == 0 {
+			continue
+		}
+		t, err := t.Declared()
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
 		for j, c := range tp.Changes {
 			if msg := bindChange(prov, t, c); msg != "" {
 				problems = append(problems, fmt.Sprintf("%s %s: change %d (%s): %s", targetWord(tp.Kind), tp.ID, j, c.Title(), msg))

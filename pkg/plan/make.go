@@ -113,6 +113,18 @@ func planOne(ctx context.Context, t, base *provider.Target, connect Connector) T
 		tp.Error = fmt.Sprintf("no provider for %s targets", t.Kind)
 		return tp
 	}
+	// A target loaded as a header is expanded here, and its declarations
+	// dropped with t when it returns: a fleet is held a few targets at a
+	// time.
+	t, err := t.Declared()
+	if err != nil {
+		tp.Error = err.Error()
+		return tp
+	}
+	if base, err = base.Declared(); err != nil {
+		tp.Error = "baseline: " + err.Error()
+		return tp
+	}
 	sess, err := connect(ctx, t)
 	if err == nil {
 		if err = planTarget(ctx, &tp, t, base, prov, sess); err == nil {

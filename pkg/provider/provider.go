@@ -61,6 +61,26 @@ type Target struct {
 	Prune bool
 	// Objects are the declared top-level objects, with their children.
 	Objects []*Desired
+	// Expand, when not nil, builds Objects on demand for a target whose
+	// declarations were left out to save memory (Objects is then nil): the
+	// planner expands each target as it plans it and lets the result go
+	// once the target's changes are computed.
+	Expand func() ([]*Desired, error)
+}
+
+// Declared returns t with its Objects: t itself, or a copy with the
+// objects Expand builds.
+func (t *Target) Declared() (*Target, error) {
+	if t == nil || t.Expand == nil {
+		return t, nil
+	}
+	objects, err := t.Expand()
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", t.Kind, t.ID, err)
+	}
+	c := *t
+	c.Objects, c.Expand = objects, nil
+	return &c, nil
 }
 
 // Desired is one declared object.

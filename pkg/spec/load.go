@@ -19,11 +19,22 @@ import (
 // *.yaml and *.yml outside bases/ folders), merges bases, expands variables
 // and validates everything. Invalid input yields a Diagnostics error listing
 // every problem of every file.
-func Load(paths ...string) (*Set, error) { return load(osSource{}, paths) }
+func Load(paths ...string) (*Set, error) { return load(osSource{}, paths, false) }
 
 // LoadFS is Load over a file system; paths are slash-separated and relative
 // to its root.
-func LoadFS(fsys fs.FS, paths ...string) (*Set, error) { return load(fsSource{fsys}, paths) }
+func LoadFS(fsys fs.FS, paths ...string) (*Set, error) { return load(fsSource{fsys}, paths, false) }
+
+// Scan is Load for fleets: it reads and validates every manifest exactly as
+// Load does, but keeps only each location's header (id, name, token
+// variable, prune), with Agents nil; Set.Expand builds one location in full
+// again when it is needed. A plan of ten thousand locations then holds the
+// agents of the locations being planned, not the fleet's. KrosAI accounts
+// are kept in full.
+func Scan(paths ...string) (*Set, error) { return load(osSource{}, paths, true) }
+
+// ScanFS is Scan over a file system, as LoadFS is Load.
+func ScanFS(fsys fs.FS, paths ...string) (*Set, error) { return load(fsSource{fsys}, paths, true) }
 
 // ErrNoPaths is returned when Load is given nothing to read.
 var ErrNoPaths = errors.New("no manifest paths given")
@@ -48,6 +59,10 @@ type loader struct {
 	// sources and paths intern the built model's Sources (see sourcesOf).
 	sources map[string]*sourceSet
 	paths   map[string]string
+	// checked is set when the documents loaded were validated before, byte
+	// for byte (Set.Expand): the checks that only report (secrets, schema,
+	// semantic rules) are skipped.
+	checked bool
 }
 
 // document is one Location or KrosAIAccount document on its way to the
@@ -55,6 +70,7 @@ type loader struct {
 type document struct {
 	file string
 	kind string
+	nth  int   // the document's index among its file's documents
 	doc  *node // bases merged, variables expanded
 	// documents are a KrosAIAccount's knowledge-base documents, read.
 	documents []kbDocs
@@ -67,10 +83,11 @@ func (d *document) header(key string) *document {
 	if f := d.doc.field(key); f != nil {
 		n.fields = []field{*f}
 	}
-	return &document{file: d.file, kind: d.kind, doc: n}
+	return &document{file: d.file, kind: d.kind, nth: d.nth, doc: n}
 }
 
-func load(src source, paths []string) (*Set, error) {
+// load reads paths; headersOnly keeps locations without their agents (Scan).
+func load(src source, paths []string, headersOnly bool) (*Set, error) {
 	if len(paths) == 0 {
 		return nil, ErrNoPaths
 	}
@@ -90,7 +107,12 @@ func load(src source, paths []string) (*Set, error) {
 				accts = append(accts, l.buildAccount(doc))
 				accounts = append(accounts, doc.header("account"))
 			} else {
-				locs = append(locs, l.buildLocation(doc.doc))
+				loc := l.buildLocation(doc.doc)
+				loc.nth = doc.nth
+				if headersOnly {
+					loc.Agents, loc.headerOnly = nil, true
+				}
+				locs = append(locs, loc)
 				locations = append(locations, doc.header("location"))
 			}
 		}
@@ -104,6 +126,9 @@ func load(src source, paths []string) (*Set, error) {
 	l.reportUnusedVars()
 	set := &Set{Warnings: l.warn.list.sortAndDedupe(), Locations: locs, Accounts: accts}
 	set.Files, set.Digest = l.digest()
+	if headersOnly {
+		set.scanned = &scanned{l: l}
+	}
 	return set, nil
 }
 
@@ -111,6 +136,11 @@ func load(src source, paths []string) (*Set, error) {
 // files of at most MaxManifestSize are read, and symbolic links only when
 // they stay inside the trees being loaded.
 func (l *loader) read(name string) ([]byte, error) {
+	if _, seen := l.files[name]; l.checked && !seen {
+		// Expand found a base or vars file the manifests did not use when
+		// they were loaded (one created since, nearer the manifest).
+		return nil, ErrChanged
+	}
 	if err := l.src.linkProblem(name, l.trees); err != nil {
 		return nil, err
 	}
@@ -162,6 +192,12 @@ func (l *loader) loadFile(name string) []*document {
 		l.d.add(Pos{File: name}, "", "%s", describeFSError(err))
 		return nil
 	}
+	return l.loadManifest(name, data)
+}
+
+// loadManifest parses and validates the documents of the manifest file
+// name holding data.
+func (l *loader) loadManifest(name string, data []byte) []*document {
 	before := len(l.d.list)
 	raws := l.parse(name, data)
 	if len(raws) == 0 && len(l.d.list) == before {
@@ -173,8 +209,9 @@ func (l *loader) loadFile(name string) []*document {
 		return nil
 	}
 	var docs []*document
-	for _, raw := range raws {
+	for i, raw := range raws {
 		if doc := l.loadDocument(name, raw); doc != nil {
+			doc.nth = i
 			docs = append(docs, doc)
 		}
 	}
@@ -222,7 +259,9 @@ func (l *loader) loadDocument(file string, raw *node) *document {
 		scanSecretsFor(raw, "", "account.tokenEnv", &l.d)
 		return l.loadAccount(file, raw)
 	}
-	scanSecrets(raw, "", &l.d)
+	if !l.checked {
+		scanSecrets(raw, "", &l.d)
+	}
 	if raw.kind != mapKind {
 		l.d.add(raw.pos, "", "a Location document must be a mapping (apiVersion, kind, location, agents)")
 		return nil
@@ -243,12 +282,14 @@ func (l *loader) loadDocument(file string, raw *node) *document {
 			f.value = l.newExpander(locScope, file).node(f.value, f.key)
 		}
 	}
-	mark := len(l.d.list)
-	validateSchema(doc, &l.d, unresolved)
-	if !headerOK {
-		l.dropHeaderDiagnostics(mark)
+	if !l.checked {
+		mark := len(l.d.list)
+		validateSchema(doc, &l.d, unresolved)
+		if !headerOK {
+			l.dropHeaderDiagnostics(mark)
+		}
+		checkSemantics(doc, &l.d)
 	}
-	checkSemantics(doc, &l.d)
 	return &document{file: file, kind: KindLocation, doc: doc}
 }
 

@@ -18,15 +18,12 @@
 package spec
 
 import (
-	"encoding/json"
-	"slices"
-	"strings"
-)
-
-import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // APIVersion is the only apiVersion accepted; KindLocation and KindVars are
@@ -75,6 +72,8 @@ type Set struct {
 	// nothing uses, sorted like Diagnostics. Errors are returned by Load
 	// instead, and warnings are then left out.
 	Warnings Diagnostics
+	// scanned re-reads locations for Expand; nil when Load built them all.
+	scanned *scanned
 }
 
 // Location is one Location document.
@@ -87,8 +86,18 @@ type Location struct {
 	// naming none may get its token minted from an agency token.
 	TokenEnvDeclared bool
 	Prune            bool // delete live agents no manifest declares
-	Agents           []*Agent
+	// Agents are the declared agents; nil in a Set from Scan until Expand.
+	Agents []*Agent
+	// nth is the document's index among the file's Location documents:
+	// what Set.Expand reads again.
+	nth int
+	// headerOnly is true for a location Scan kept without its agents.
+	headerOnly bool
 }
+
+// HeaderOnly reports whether loc is a header kept by Scan: its agents are
+// left out, and Set.Expand builds them.
+func (loc *Location) HeaderOnly() bool { return loc.headerOnly }
 
 // Agent is one desired agent, with its base merged in and variables expanded.
 type Agent struct {

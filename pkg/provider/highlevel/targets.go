@@ -21,12 +21,24 @@ const AgencyTokenEnv = "HIGHLEVEL_AGENCY_TOKEN"
 func Targets(set *spec.Set, agency bool) ([]*provider.Target, error) {
 	out := make([]*provider.Target, 0, len(set.Locations))
 	for _, loc := range set.Locations {
-		t, err := Target(loc)
-		if err == nil && agency && !loc.TokenEnvDeclared {
-			t.TokenEnv = ""
+		var t *provider.Target
+		if loc.HeaderOnly() {
+			t = header(loc)
+			t.Expand = func() ([]*provider.Desired, error) {
+				full, err := set.Expand(loc)
+				if err != nil {
+					return nil, err
+				}
+				return declaredAgents(full)
+			}
+		} else {
+			var err error
+			if t, err = Target(loc); err != nil {
+				return nil, err
+			}
 		}
-		if err != nil {
-			return nil, err
+		if agency && !loc.TokenEnvDeclared {
+			t.TokenEnv = ""
 		}
 		out = append(out, t)
 	}
@@ -36,19 +48,32 @@ func Targets(set *spec.Set, agency bool) ([]*provider.Target, error) {
 // Target turns one Location document into a target. A location that names
 // no token variable reads spec.DefaultTokenEnv.
 func Target(loc *spec.Location) (*provider.Target, error) {
+	t := header(loc)
+	var err error
+	t.Objects, err = declaredAgents(loc)
+	return t, err
+}
+
+// header is the target of loc without its objects.
+func header(loc *spec.Location) *provider.Target {
 	tokenEnv := loc.TokenEnv
 	if tokenEnv == "" {
 		tokenEnv = spec.DefaultTokenEnv
 	}
-	t := &provider.Target{Kind: TargetKind, ID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, Pos: loc.Pos, Prune: loc.Prune}
+	return &provider.Target{Kind: TargetKind, ID: loc.ID, Name: loc.Name, TokenEnv: tokenEnv, Pos: loc.Pos, Prune: loc.Prune}
+}
+
+// declaredAgents are the declared objects of loc: its agents.
+func declaredAgents(loc *spec.Location) ([]*provider.Desired, error) {
+	out := make([]*provider.Desired, 0, len(loc.Agents))
 	for _, a := range loc.Agents {
 		d, err := desiredAgent(a)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: location %s: agent %q: %w", loc.Pos.File, a.Pos.Line, loc.ID, a.Name, err)
 		}
-		t.Objects = append(t.Objects, d)
+		out = append(out, d)
 	}
-	return t, nil
+	return out, nil
 }
 
 // desiredAgent is a declared agent with its actions and follow-up settings.
