@@ -26,9 +26,9 @@
 // every location's own token (its manifest's tokenEnv), or one agency token
 // (HIGHLEVEL_AGENCY_TOKEN, HIGHLEVEL_COMPANY_ID) from which agentform mints
 // each location's token. It records the command's wall time, CPU time,
-// peak resident set size (getrusage of the child: the sandbox's memory does
-// not count; the RSS over time is sampled from /proc on Linux), exit status
-// and output size, and the CPU the sandbox used meanwhile.
+// peak resident set size (its own, not the harness's: see Result.PeakRSS;
+// the RSS over time is sampled from /proc on Linux), exit status and
+// output size, and the CPU the sandbox used meanwhile.
 //
 //   - apply: locations seeded without agents; `agentform apply
 //     --auto-approve` (its plan, then 25 creates per location), then `plan

@@ -2,7 +2,9 @@
 // documents that describe the desired Conversation AI configuration of
 // HighLevel locations (kind Location) and the voice agents and knowledge
 // bases of KrosAI accounts (kind KrosAIAccount). A loaded Set is the
-// planner's input.
+// planner's input: Load builds every location in full; Scan keeps their
+// headers and Set.Expand builds one at a time, so a fleet of thousands is
+// planned in little memory.
 //
 // Agents start from bases (deep-merged; actions merge by name, with $patch
 // markers), strings use variables (a document's vars, its vars files, its
